@@ -1,0 +1,51 @@
+import Domain
+import Foundation
+import SQLKit
+import Storage
+
+/// Refused: the role lacks the permission, or the record lies outside the account's area.
+public struct AccessDenied: Error, Sendable, Equatable {
+    public enum Reason: String, Sendable { case role, scope }
+    public let reason: Reason
+    public let permission: Permission
+    public init(reason: Reason, permission: Permission) {
+        self.reason = reason
+        self.permission = permission
+    }
+}
+
+/// The one place that decides whether a principal may act, for every store. A refusal is itself audited,
+/// so probing another district's data leaves a trace.
+public struct AccessGate: Sendable {
+    public let database: Database
+    public init(database: Database) { self.database = database }
+
+    /// Role check only (for lists, which are then filtered by `ScopeFilter`).
+    public func require(_ principal: Principal, _ permission: Permission, entity: String, trace: RequestTrace) async throws {
+        guard principal.role.may(permission) else {
+            try await deny(principal, permission, .role, entity: entity, entityID: nil, area: nil, trace: trace)
+        }
+    }
+
+    /// Role and area: `area` must lie inside the principal's scope.
+    public func require(_ principal: Principal, _ permission: Permission, area: String, entity: String, entityID: String?,
+                        trace: RequestTrace) async throws {
+        guard principal.role.may(permission) else {
+            try await deny(principal, permission, .role, entity: entity, entityID: entityID, area: area, trace: trace)
+        }
+        let inside = try await database.read { try await ScopeFilter(principal).covers(area, on: $0) }
+        guard inside else {
+            try await deny(principal, permission, .scope, entity: entity, entityID: entityID, area: area, trace: trace)
+        }
+    }
+
+    private func deny(_ principal: Principal, _ permission: Permission, _ reason: AccessDenied.Reason, entity: String,
+                      entityID: String?, area: String?, trace: RequestTrace) async throws -> Never {
+        var entry = AuditEntry(principal: principal, action: "denied:\(permission.rawValue)", entity: entity, entityID: entityID,
+                               areaCode: principal.scopeCode, context: trace, outcome: "denied:\(reason.rawValue)")
+        // Recorded under the actor's own area so their administrator sees the attempt; the target is kept too.
+        if let area { entry.purpose = [trace.purpose, "target area \(area)"].compactMap { $0 }.joined(separator: "; ") }
+        try await AuditLog(database: database).append(entry)
+        throw AccessDenied(reason: reason, permission: permission)
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+
+/// The OpenAPI 3.1 description of every JSON route. A test compares it with the router, so a route added
+/// without a line here fails the build's tests.
+enum OpenAPIDocument {
+    struct Operation {
+        let method: String
+        let path: String
+        let summary: String
+        let tag: String
+        let secured: Bool
+        var parameters: [[String: Any]] = []
+        var requestSchema: String? = nil
+        var responses: [String: (String, String?)]
+    }
+
+    static func query(_ name: String, _ description: String, type: String = "string") -> [String: Any] {
+        ["name": name, "in": "query", "required": false, "description": description, "schema": ["type": type]]
+    }
+
+    static func pathParameter(_ name: String, _ description: String) -> [String: Any] {
+        ["name": name, "in": "path", "required": true, "description": description, "schema": ["type": "string"]]
+    }
+
+    static var errors: [String: (String, String?)] {
+        [
+            "401": ("Not signed in, or the token expired", "Problem"),
+            "403": ("Role or area scope forbids it", "Problem"),
+        ]
+    }
+
+    static var operations: [Operation] { [
+        Operation(method: "post", path: "/api/v1/auth/token", summary: "Exchange a username and password for a bearer token",
+                  tag: "auth", secured: false, requestSchema: "TokenRequest",
+                  responses: ["201": ("Signed in", "TokenResponse"), "400": ("Malformed body", "Problem"),
+                              "401": ("Wrong username or password", "Problem"), "429": ("Locked after repeated failures", "Problem")]),
+        Operation(method: "get", path: "/api/v1/me", summary: "The signed-in account", tag: "auth", secured: true,
+                  responses: ["200": ("The account", "Account")].merging(errors) { a, _ in a }),
+        Operation(method: "get", path: "/api/v1/areas", summary: "Administrative units under a parent (or the provinces), or by name",
+                  tag: "areas", secured: true,
+                  parameters: [query("vintage", "2021, 2025-01 or 2025-07; default: the deployment's"),
+                               query("parent", "a province or district code"), query("q", "name search, diacritics ignored")],
+                  responses: ["200": ("Units", "AreaList"), "404": ("Unknown parent", "Problem"), "422": ("Unknown vintage", "Problem")]
+                    .merging(errors) { a, _ in a }),
+        Operation(method: "get", path: "/api/v1/areas/{code}", summary: "One unit with ancestors, children, population and successors",
+                  tag: "areas", secured: true,
+                  parameters: [pathParameter("code", "GSO code"), query("vintage", "default: the deployment's")],
+                  responses: ["200": ("The unit", "AreaDetail"), "404": ("Unknown code", "Problem")].merging(errors) { a, _ in a }),
+        Operation(method: "get", path: "/api/v1/accounts", summary: "Staff accounts within the caller's area", tag: "accounts", secured: true,
+                  responses: ["200": ("Accounts", "AccountList")].merging(errors) { a, _ in a }),
+        Operation(method: "post", path: "/api/v1/accounts", summary: "Create a staff account within the caller's area", tag: "accounts",
+                  secured: true, requestSchema: "NewAccount",
+                  responses: ["201": ("Created", "Account"), "400": ("Malformed body", "Problem"), "409": ("Username taken", "Problem"),
+                              "413": ("Body too large", "Problem"), "422": ("Invalid fields", "Problem")].merging(errors) { a, _ in a }),
+        Operation(method: "get", path: "/api/v1/accounts/{id}", summary: "One staff account", tag: "accounts", secured: true,
+                  parameters: [pathParameter("id", "account id")],
+                  responses: ["200": ("The account", "Account"), "404": ("Unknown id", "Problem")].merging(errors) { a, _ in a }),
+        Operation(method: "post", path: "/api/v1/accounts/{id}/disable", summary: "Disable an account and end its sessions",
+                  tag: "accounts", secured: true, parameters: [pathParameter("id", "account id")],
+                  responses: ["200": ("The account", "Account"), "404": ("Unknown id", "Problem")].merging(errors) { a, _ in a }),
+        Operation(method: "post", path: "/api/v1/accounts/{id}/enable", summary: "Enable a disabled account", tag: "accounts",
+                  secured: true, parameters: [pathParameter("id", "account id")],
+                  responses: ["200": ("The account", "Account"), "404": ("Unknown id", "Problem")].merging(errors) { a, _ in a }),
+        Operation(method: "get", path: "/api/v1/audit", summary: "The access log, newest first, within the caller's area", tag: "audit",
+                  secured: true,
+                  parameters: [query("username", "who"), query("entity", "record type"), query("action", "what"),
+                               query("from", "ISO 8601 instant"), query("to", "ISO 8601 instant"),
+                               query("limit", "1–1000, default 100", type: "integer"), query("before", "entries older than this id", type: "integer")],
+                  responses: ["200": ("Entries", "AuditList"), "422": ("Invalid filter", "Problem")].merging(errors) { a, _ in a }),
+        Operation(method: "get", path: "/api/openapi.json", summary: "This document", tag: "meta", secured: false,
+                  responses: ["200": ("OpenAPI 3.1", nil)]),
+    ] }
+
+    static var schemas: [String: Any] { [
+        "Problem": object(["type": str, "title": str, "status": int, "detail": str, "requestId": str,
+                           "errors": ["type": "array", "items": object(["field": str, "reason": str], required: ["field", "reason"])]],
+                          required: ["type", "title", "status"]),
+        "TokenRequest": object(["username": str, "password": str], required: ["username", "password"]),
+        "TokenResponse": object(["token": str, "expiresAt": dateTime, "account": ref("Account")], required: ["token", "expiresAt", "account"]),
+        "Area": object(["vintage": str, "code": str, "name": str, "type": str,
+                        "level": ["type": "string", "enum": ["province", "district", "commune"]], "parentCode": ["type": ["string", "null"]]],
+                       required: ["vintage", "code", "name", "type", "level"]),
+        "AreaList": object(["vintage": str, "items": array("Area")], required: ["vintage", "items"]),
+        "AreaDetail": object([
+            "unit": ref("Area"), "ancestors": array("Area"), "children": array("Area"),
+            "population": ["type": "array", "items": object(["areaCode": str, "year": int, "population": int, "source": str])],
+            "successors": ["type": "array", "items": object(["oldCode": str, "newCode": str, "note": str])],
+        ], required: ["unit", "ancestors", "children", "population", "successors"]),
+        "Account": object(["id": int, "username": str, "displayName": str, "role": str, "area": str, "facilityId": ["type": ["string", "null"]],
+                           "disabled": ["type": "boolean"], "createdAt": dateTime],
+                          required: ["id", "username", "displayName", "role", "area", "disabled", "createdAt"]),
+        "AccountList": object(["items": array("Account")], required: ["items"]),
+        "NewAccount": object(["username": str, "displayName": str, "password": ["type": "string", "minLength": 10], "role": str,
+                              "area": str, "facilityId": str], required: ["username", "displayName", "password", "role", "area"]),
+        "AuditEntry": object(["id": int, "at": dateTime, "accountID": int, "username": str, "role": str, "action": str, "entity": str,
+                              "entityID": str, "areaCode": str, "route": str, "purpose": str, "requestID": str, "outcome": str],
+                             required: ["at", "action", "entity", "outcome"]),
+        "AuditList": object(["items": array("AuditEntry")], required: ["items"]),
+    ] }
+
+    static var str: [String: Any] { ["type": "string"] }
+    static var int: [String: Any] { ["type": "integer"] }
+    static var dateTime: [String: Any] { ["type": "string", "format": "date-time"] }
+    static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+    static func array(_ name: String) -> [String: Any] { ["type": "array", "items": ref(name)] }
+    static func object(_ properties: [String: Any], required: [String] = []) -> [String: Any] {
+        ["type": "object", "properties": properties, "required": required]
+    }
+
+    static func json() throws -> Data {
+        var paths: [String: [String: Any]] = [:]
+        for op in operations {
+            var operation: [String: Any] = [
+                "summary": op.summary, "tags": [op.tag], "operationId": "\(op.method)\(op.path)",
+                "responses": op.responses.mapValues { description, schema -> [String: Any] in
+                    var response: [String: Any] = ["description": description]
+                    if let schema {
+                        let type = schema == "Problem" ? "application/problem+json" : "application/json"
+                        response["content"] = [type: ["schema": ref(schema)]]
+                    }
+                    return response
+                },
+            ]
+            if !op.parameters.isEmpty { operation["parameters"] = op.parameters }
+            if let body = op.requestSchema {
+                operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ref(body)]]]
+            }
+            operation["security"] = op.secured ? [["bearer": [String]()]] : [[String: [String]]]()
+            paths[op.path, default: [:]][op.method] = operation
+        }
+        let document: [String: Any] = [
+            "openapi": "3.1.0",
+            "info": ["title": "Sentinel API", "version": "1", "license": ["name": "GPL-3.0-or-later", "identifier": "GPL-3.0-or-later"]],
+            "paths": paths,
+            "components": ["schemas": schemas, "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]]],
+        ]
+        return try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+}

@@ -1,0 +1,63 @@
+import Accounts
+import Foundation
+import Geography
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Storage
+
+/// The composition root: one function builds the application for the server and for the tests.
+public enum SentinelApplication {
+    /// Prepares the database (migrations, bundled areas, demo accounts) and returns the router.
+    public static func buildRouter(config: AppConfig, database: Database) async throws -> Router<SentinelContext> {
+        _ = MetricsSetup.registry
+        try await Migrator().migrate(database)
+        let services = Services(config: config, database: database)
+        try await BundledAreas.loadIfNeeded(into: services.areas)
+        if config.demo { try await DemoSeed.seedIfNeeded(services.accounts) }
+        let pages = try await PageRenderer.bundled()
+
+        let router = Router(context: SentinelContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: LanguageMiddleware())
+        router.add(middleware: ErrorMiddleware(pages: pages))
+        if let staticFolder = Bundle.module.resourceURL?.appendingPathComponent("static").path {
+            router.add(middleware: FileMiddleware(staticFolder, urlBasePath: "/static", searchForIndexHtml: false))
+        }
+        router.add(middleware: SessionMiddleware(sessions: services.sessions))
+        router.add(middleware: FormMiddleware())
+
+        HealthController(database: database, metrics: MetricsSetup.registry).register(on: router)
+        AuthController(services: services).register(on: router)
+        AreasController(services: services).register(on: router)
+        AccountsController(services: services).register(on: router)
+        AuditController(services: services).register(on: router)
+
+        SessionPages(services: services, pages: pages, demoAccounts: config.demo ? DemoSeed.accounts : []).register(on: router)
+        HomePage(services: services, pages: pages).register(on: router)
+        AreaPages(services: services, pages: pages).register(on: router)
+        AdminPages(services: services, pages: pages).register(on: router)
+        return router
+    }
+
+    public static func build(config: AppConfig, database: Database, logger: Logger) async throws -> some ApplicationProtocol {
+        let router = try await buildRouter(config: config, database: database)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Sentinel"),
+            services: [DatabaseCloser(database: database)],
+            logger: logger)
+    }
+}
+
+/// Closes the database after the HTTP server has drained, on SIGTERM or SIGINT.
+struct DatabaseCloser: Service {
+    let database: Database
+    func run() async throws {
+        try? await gracefulShutdown()
+        await database.close()
+    }
+}

@@ -1,0 +1,26 @@
+import Accounts
+import Geography
+import Storage
+
+/// The stores a request handler may use, built once per application.
+public struct Services: Sendable {
+    public let config: AppConfig
+    public let database: Database
+    public let areas: AreaStore
+    public let accounts: AccountStore
+    public let sessions: SessionStore
+    public let authenticator: Authenticator
+    public let audit: AuditLog
+    public let gate: AccessGate
+
+    public init(config: AppConfig, database: Database) {
+        self.config = config
+        self.database = database
+        self.areas = AreaStore(database: database)
+        self.accounts = AccountStore(database: database, hasher: PasswordHasher(cost: config.passwordCost))
+        self.sessions = SessionStore(database: database)
+        self.authenticator = Authenticator(accounts: accounts, sessions: sessions, throttle: LoginThrottle(database: database))
+        self.audit = AuditLog(database: database)
+        self.gate = AccessGate(database: database)
+    }
+}

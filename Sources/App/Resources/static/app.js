@@ -1,0 +1,12 @@
+// Sentinel: small progressive enhancements only; every page works without this file.
+"use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  // Ask before disabling an account: a mis-click locks a colleague out.
+  document.querySelectorAll('form[action$="/disable"]').forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(document.documentElement.lang === "en" ? "Disable this account?" : "Khoá tài khoản này?")) {
+        event.preventDefault();
+      }
+    });
+  });
+});

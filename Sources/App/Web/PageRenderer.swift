@@ -1,0 +1,70 @@
+import Accounts
+import Domain
+import Foundation
+import Hummingbird
+import Mustache
+
+/// Renders a page: its template inside the layout, with the string table of the request's language and
+/// the signed-in user's navigation. Mustache escapes every value, so stored text is shown inert.
+public struct PageRenderer: Sendable {
+    let library: MustacheLibrary
+    let catalogue: Catalogue
+
+    public static func bundled() async throws -> PageRenderer {
+        guard let directory = Bundle.module.resourceURL?.appendingPathComponent("templates").path else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "templates"])
+        }
+        return PageRenderer(library: try await MustacheLibrary(directory: directory), catalogue: try Catalogue.bundled())
+    }
+
+    func text(_ key: String, _ context: SentinelContext) -> String { catalogue.text(key, context.language) }
+
+    func roleLabel(_ role: Role, _ language: Language) -> String { catalogue.text("role_" + role.rawValue, language) }
+
+    /// The layout's values; page values are merged over them.
+    func baseModel(title: String, context: SentinelContext, path: String) -> [String: Any] {
+        var model: [String: Any] = [
+            "t": catalogue.table(context.language),
+            "lang": context.language.rawValue,
+            "otherLang": context.language == .vi ? "en" : "vi",
+            "backPath": path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "%2F",
+            "title": title,
+        ]
+        if let session = context.session {
+            let p = session.principal
+            model["user"] = ["displayName": p.displayName, "roleLabel": roleLabel(p.role, context.language), "csrf": session.csrfToken]
+            model["csrf"] = session.csrfToken
+            model["canAccounts"] = p.role.may(.readAccounts)
+            model["canAudit"] = p.role.may(.readAudit)
+        }
+        return model
+    }
+
+    func render(_ template: String, title: String, model: [String: Any], context: SentinelContext, request: Request,
+                status: HTTPResponse.Status = .ok) -> Response {
+        let merged = baseModel(title: title, context: context, path: request.uri.path).merging(model) { _, page in page }
+        let html = library.render(merged, withTemplate: template) ?? "template \(template) is missing"
+        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// A friendly page for an error: the status in words, never the internals.
+    func errorPage(_ problem: Problem, context: SentinelContext) -> Response {
+        let status = HTTPResponse.Status(code: problem.status)
+        let message: String =
+            switch problem.status {
+            case 403: text("error_forbidden_text", context)
+            case 404: text("error_not_found_text", context)
+            case 400, 413, 422: problem.detail ?? text("error_generic", context)
+            default: text("error_generic", context)
+            }
+        let headingKey = "error_\(problem.status)"
+        let heading = catalogue.strings[context.language]?[headingKey] == nil ? text("error_500", context) : text(headingKey, context)
+        let model = baseModel(title: heading, context: context, path: "/").merging([
+            "heading": heading, "message": message, "requestId": problem.requestId ?? "",
+        ]) { _, page in page }
+        let html = library.render(model, withTemplate: "error") ?? heading
+        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}

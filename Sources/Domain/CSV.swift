@@ -1,0 +1,109 @@
+import Foundation
+
+/// A small RFC 4180 reader: quoted fields, doubled quotes, CRLF or LF, a UTF-8 byte-order mark.
+/// Imports report bad rows by line number, so each record keeps the line it started on.
+public struct CSVRecord: Sendable, Equatable {
+    public let line: Int
+    public let fields: [String]
+}
+
+public enum CSV {
+    public struct Malformed: Error, Equatable, CustomStringConvertible {
+        public let line: Int
+        public let reason: String
+        public var description: String { "line \(line): \(reason)" }
+        public init(line: Int, reason: String) {
+            self.line = line
+            self.reason = reason
+        }
+    }
+
+    public static func parse(_ text: String) throws -> [CSVRecord] {
+        var records: [CSVRecord] = []
+        var field = ""
+        var fields: [String] = []
+        var inQuotes = false
+        var line = 1
+        var recordLine = 1
+        var iterator = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+        var atFieldStart = true
+
+        func next() -> Unicode.Scalar? {
+            if let p = pending { pending = nil; return p }
+            return iterator.next()
+        }
+        func endRecord() {
+            fields.append(field)
+            field = ""
+            if !(fields.count == 1 && fields[0].isEmpty) {
+                records.append(CSVRecord(line: recordLine, fields: fields))
+            }
+            fields = []
+            atFieldStart = true
+        }
+
+        while let c = next() {
+            if inQuotes {
+                if c == "\"" {
+                    if let n = next() {
+                        if n == "\"" { field.unicodeScalars.append("\"") } else { inQuotes = false; pending = n }
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    if c == "\n" { line += 1 }
+                    field.unicodeScalars.append(c)
+                }
+                continue
+            }
+            switch c {
+            case "\u{FEFF}" where records.isEmpty && fields.isEmpty && field.isEmpty:
+                continue
+            case "\"" where atFieldStart:
+                inQuotes = true
+                atFieldStart = false
+            case "\"":
+                throw Malformed(line: line, reason: "a quote inside an unquoted field")
+            case ",":
+                fields.append(field)
+                field = ""
+                atFieldStart = true
+            case "\r":
+                if let n = next(), n != "\n" { pending = n }
+                endRecord()
+                line += 1
+                recordLine = line
+            case "\n":
+                endRecord()
+                line += 1
+                recordLine = line
+            default:
+                field.unicodeScalars.append(c)
+                atFieldStart = false
+            }
+        }
+        if inQuotes { throw Malformed(line: recordLine, reason: "a quoted field is not closed") }
+        if !field.isEmpty || !fields.isEmpty { endRecord() }
+        return records
+    }
+
+    /// Rows as dictionaries keyed by the header row; fails if a required column is missing.
+    public static func table(_ text: String, required: [String]) throws -> [(line: Int, values: [String: String])] {
+        let records = try parse(text)
+        guard let header = records.first else { throw Malformed(line: 1, reason: "the file is empty") }
+        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        let missing = required.filter { !names.contains($0) }
+        if !missing.isEmpty {
+            throw Malformed(line: 1, reason: "missing column(s): \(missing.joined(separator: ", "))")
+        }
+        return try records.dropFirst().map { record in
+            guard record.fields.count == names.count else {
+                throw Malformed(line: record.line, reason: "expected \(names.count) fields, found \(record.fields.count)")
+            }
+            var values: [String: String] = [:]
+            for (name, value) in zip(names, record.fields) { values[name] = value.trimmingCharacters(in: .whitespaces) }
+            return (record.line, values)
+        }
+    }
+}

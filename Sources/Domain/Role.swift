@@ -1,0 +1,50 @@
+// Staff roles and what each may do. The matrix is data so that a new capability adds its permissions here,
+// in one place, and every route asks the same question: `role.may(permission)`.
+
+/// A staff role. Raw values are stored in the database and used in the API; never rename one.
+public enum Role: String, CaseIterable, Codable, Sendable {
+    case admin
+    case epidemiologist
+    case districtOfficer = "district_officer"
+    case communeOfficer = "commune_officer"
+    case sampler
+    case lab
+    case vaccinator
+    case facilityManager = "facility_manager"
+    case venueOperator = "venue_operator"
+    case leader
+
+    /// What the role may do. Area scope is checked separately, by `AreaScope`.
+    public var permissions: Set<Permission> {
+        switch self {
+        case .admin:
+            return Set(Permission.allCases)
+        case .epidemiologist:
+            return [.readAreas, .readDashboards, .readPersons, .writePersons]
+        case .districtOfficer, .communeOfficer:
+            return [.readAreas, .readDashboards, .readPersons, .writePersons]
+        case .sampler, .lab, .vaccinator:
+            return [.readAreas, .readPersons]
+        case .facilityManager:
+            return [.readAreas, .readPersons]
+        case .venueOperator:
+            return [.readAreas]
+        case .leader:
+            return [.readAreas, .readDashboards]
+        }
+    }
+
+    public func may(_ permission: Permission) -> Bool { permissions.contains(permission) }
+}
+
+/// An action a route or store performs on behalf of a staff member.
+public enum Permission: String, CaseIterable, Codable, Sendable {
+    case readAreas = "areas.read"
+    case importAreas = "areas.import"
+    case readAccounts = "accounts.read"
+    case manageAccounts = "accounts.manage"
+    case readAudit = "audit.read"
+    case readDashboards = "dashboards.read"
+    case readPersons = "persons.read"
+    case writePersons = "persons.write"
+}

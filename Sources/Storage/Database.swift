@@ -1,0 +1,159 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresKit
+import PostgresNIO
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+
+/// The one handle every store uses. It hides which engine runs: SQLite (one writer connection and a few
+/// readers over WAL, the default) or PostgreSQL (a `PostgresClient` pool).
+///
+/// Rule: inside a `write` closure use only the database it hands you; calling `read` or `write` from inside
+/// would wait for the connection the closure already holds.
+public final class Database: Sendable {
+    public let kind: DatabaseKind
+    public let url: DatabaseURL
+    private let engine: Engine
+    private let logger: Logger
+
+    private enum Engine: Sendable {
+        case sqlite(writer: ConnectionLease<SQLiteConnection>, readers: ConnectionLease<SQLiteConnection>)
+        case postgres(client: PostgresClient, runner: Task<Void, Never>)
+    }
+
+    private init(url: DatabaseURL, engine: Engine, logger: Logger) {
+        self.url = url
+        self.kind = url.kind
+        self.engine = engine
+        self.logger = logger
+    }
+
+    /// Opens (creating an SQLite file if needed). `readers` applies to SQLite files only.
+    public static func open(_ url: DatabaseURL, readers: Int = 3, logger: Logger = Logger(label: "sentinel.db")) async throws -> Database {
+        switch url {
+        case .sqliteMemory:
+            // One in-memory database lives on one connection: it serves reads and writes alike.
+            let connection = try await SQLiteConnection.open(storage: .memory, logger: logger).get()
+            try await configure(connection, wal: false)
+            let lease = ConnectionLease([connection])
+            return Database(url: url, engine: .sqlite(writer: lease, readers: lease), logger: logger)
+        case .sqliteFile(let path):
+            let absolute = URL(fileURLWithPath: path).path
+            let writer = try await SQLiteConnection.open(storage: .file(path: absolute), logger: logger).get()
+            try await configure(writer, wal: true)
+            var readerConnections: [SQLiteConnection] = []
+            for _ in 0..<max(1, readers) {
+                let reader = try await SQLiteConnection.open(storage: .file(path: absolute), logger: logger).get()
+                try await configure(reader, wal: false)
+                readerConnections.append(reader)
+            }
+            return Database(
+                url: url, engine: .sqlite(writer: ConnectionLease([writer]), readers: ConnectionLease(readerConnections)),
+                logger: logger)
+        case .postgres(let host, let port, let username, let password, let database, let requireTLS):
+            var configuration = PostgresClient.Configuration(
+                host: host, port: port, username: username, password: password, database: database,
+                tls: requireTLS ? .require(.makeClientConfiguration()) : .disable)
+            configuration.options.maximumConnections = 16
+            configuration.options.minimumConnections = 1
+            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+            let runner = Task { await client.run() }
+            let db = Database(url: url, engine: .postgres(client: client, runner: runner), logger: logger)
+            do {
+                // Fail at start, with the server's own words, rather than on the first request.
+                _ = try await db.read { try await $0.raw("SELECT 1 AS one").all() }
+            } catch {
+                runner.cancel()
+                throw DatabaseUnavailable(url: url, underlying: String(reflecting: error))
+            }
+            return db
+        }
+    }
+
+    private static func configure(_ connection: SQLiteConnection, wal: Bool) async throws {
+        let sql = connection.sql()
+        if wal { try await sql.raw("PRAGMA journal_mode = WAL").run() }
+        try await sql.raw("PRAGMA busy_timeout = 5000").run()
+        try await sql.raw("PRAGMA foreign_keys = ON").run()
+        try await sql.raw("PRAGMA synchronous = NORMAL").run()
+    }
+
+    /// Runs `body` on a connection for reading. On SQLite it sees the last committed state.
+    public func read<T: Sendable>(_ body: sending (any SQLDatabase) async throws -> T) async throws -> T {
+        switch engine {
+        case .sqlite(_, let readers):
+            let connection = await readers.acquire()
+            do {
+                let result = try await body(connection.sql())
+                await readers.release(connection)
+                return result
+            } catch {
+                await readers.release(connection)
+                throw error
+            }
+        case .postgres(let client, _):
+            return try await client.withConnection { try await body($0.sql()) }
+        }
+    }
+
+    /// Runs `body` in one transaction: all of it commits, or none of it does.
+    public func write<T: Sendable>(_ body: sending (any SQLDatabase) async throws -> T) async throws -> T {
+        switch engine {
+        case .sqlite(let writer, _):
+            let connection = await writer.acquire()
+            do {
+                let result = try await Self.transaction(connection.sql(), begin: "BEGIN IMMEDIATE", body)
+                await writer.release(connection)
+                return result
+            } catch {
+                await writer.release(connection)
+                throw error
+            }
+        case .postgres(let client, _):
+            return try await client.withConnection { try await Self.transaction($0.sql(), begin: "BEGIN", body) }
+        }
+    }
+
+    nonisolated(nonsending) private static func transaction<T>(_ sql: some SQLDatabase, begin: String, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await sql.raw(SQLQueryString(stringLiteral: begin)).run()
+        do {
+            let result = try await body(sql)
+            try await sql.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await sql.raw("ROLLBACK").run()
+            throw error
+        }
+    }
+
+    /// True when the database answers a trivial query.
+    public func isReachable() async -> Bool {
+        do {
+            _ = try await read { try await $0.raw("SELECT 1 AS one").all() }
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// Closes every connection. Call once, after the last query.
+    public func close() async {
+        switch engine {
+        case .sqlite(let writer, let readers):
+            var connections = await writer.drain()
+            if readers !== writer { connections += await readers.drain() }
+            for connection in connections { try? await connection.close() }
+        case .postgres(_, let runner):
+            runner.cancel()
+            _ = await runner.value
+        }
+    }
+}
+
+public struct DatabaseUnavailable: Error, CustomStringConvertible {
+    public let url: DatabaseURL
+    public let underlying: String
+    public var description: String { "cannot reach the database \(url): \(underlying)" }
+}

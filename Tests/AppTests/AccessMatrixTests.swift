@@ -1,0 +1,91 @@
+import Accounts
+import App
+import Domain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import SQLKit
+import Storage
+import Testing
+import TestSupport
+
+/// Every staff route × every role × two area scopes: allowed exactly when the role has the permission and
+/// the target lies in the scope; each refusal is a 403 with an audit row, never the data.
+@Suite struct AccessMatrixTests {
+    struct Route {
+        let method: HTTPRequest.Method
+        let uri: String
+        let web: Bool
+        /// nil: any signed-in staff member.
+        let permission: Permission?
+        /// The area the target record lies in, when the route touches one record.
+        let targetArea: String?
+    }
+
+    static func covers(_ scope: String, _ area: String) -> Bool {
+        // 731 and 732 are districts of 75; 25993 is a commune of 731.
+        switch scope {
+        case "75": return true
+        case "731": return area == "731" || area == "25993"
+        default: return scope == area
+        }
+    }
+
+    @Test(arguments: TestDatabases.kinds)
+    func everyRoleAndScope(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { app, client in
+            let (in731, _) = try await app.account(.communeOfficer, area: "25993")
+            let (in732, _) = try await app.account(.districtOfficer, area: "732")
+            let routes: [Route] = [
+                Route(method: .get, uri: "/api/v1/me", web: false, permission: nil, targetArea: nil),
+                Route(method: .get, uri: "/api/v1/areas/731", web: false, permission: .readAreas, targetArea: nil),
+                Route(method: .get, uri: "/api/v1/areas?parent=75", web: false, permission: .readAreas, targetArea: nil),
+                Route(method: .get, uri: "/api/v1/accounts", web: false, permission: .readAccounts, targetArea: nil),
+                Route(method: .get, uri: "/api/v1/accounts/\(in731.id)", web: false, permission: .readAccounts, targetArea: "25993"),
+                Route(method: .get, uri: "/api/v1/accounts/\(in732.id)", web: false, permission: .readAccounts, targetArea: "732"),
+                Route(method: .post, uri: "/api/v1/accounts/\(in732.id)/enable", web: false, permission: .manageAccounts, targetArea: "732"),
+                Route(method: .post, uri: "/api/v1/accounts/\(in731.id)/enable", web: false, permission: .manageAccounts, targetArea: "25993"),
+                Route(method: .get, uri: "/api/v1/audit", web: false, permission: .readAudit, targetArea: nil),
+                Route(method: .get, uri: "/", web: true, permission: nil, targetArea: nil),
+                Route(method: .get, uri: "/areas/731", web: true, permission: .readAreas, targetArea: nil),
+                Route(method: .get, uri: "/admin/accounts", web: true, permission: .readAccounts, targetArea: nil),
+                Route(method: .get, uri: "/admin/audit", web: true, permission: .readAudit, targetArea: nil),
+                Route(method: .post, uri: "/admin/accounts/\(in732.id)/enable", web: true, permission: .manageAccounts, targetArea: "732"),
+            ]
+            var checked = 0
+            for role in Role.allCases {
+                for scope in ["75", "731"] {
+                    let (actor, token) = try await app.account(role, area: scope)
+                    let web = try await app.sessions.issue(for: actor, kind: .web, lifetime: 600)
+                    for route in routes {
+                        let allowed = (route.permission.map(role.may) ?? true) && (route.targetArea.map { Self.covers(scope, $0) } ?? true)
+                        var headers: HTTPFields = route.web ? [.cookie: "sentinel_session=\(web.token)"] : .bearer(token)
+                        var body: ByteBuffer? = nil
+                        if route.web && route.method == .post {
+                            headers[.contentType] = "application/x-www-form-urlencoded"
+                            body = ByteBuffer(string: "_csrf=\(web.csrfToken)")
+                        }
+                        let deniedBefore = try await denials(app.database)
+                        try await client.execute(uri: route.uri, method: route.method, headers: headers, body: body) { response throws in
+                            let ok = response.status.code < 400
+                            #expect(ok == allowed, "\(role.rawValue)@\(scope) \(route.method) \(route.uri) → \(response.status.code)")
+                            if !allowed { #expect(response.status == .forbidden, "\(role.rawValue)@\(scope) \(route.uri)") }
+                        }
+                        if !allowed {
+                            #expect(try await denials(app.database) == deniedBefore + 1, "audit row for \(role.rawValue)@\(scope) \(route.uri)")
+                        }
+                        checked += 1
+                    }
+                }
+            }
+            #expect(checked == Role.allCases.count * 2 * routes.count)
+        }
+    }
+
+    func denials(_ db: Database) async throws -> Int {
+        try await db.read {
+            try await $0.raw("SELECT COUNT(*) AS n FROM audit_log WHERE outcome LIKE 'denied%'").first()!.decode(column: "n", as: Int.self)
+        }
+    }
+}

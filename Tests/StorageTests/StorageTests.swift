@@ -1,0 +1,112 @@
+import Domain
+import Foundation
+import SQLKit
+import Storage
+import Testing
+import TestSupport
+
+@Suite struct DatabaseURLTests {
+    @Test func parsesTheThreeForms() throws {
+        #expect(try DatabaseURL(parsing: "sqlite://sentinel.sqlite") == .sqliteFile(path: "sentinel.sqlite"))
+        #expect(try DatabaseURL(parsing: "sqlite::memory:") == .sqliteMemory)
+        #expect(try DatabaseURL(parsing: "postgres://u:p%40ss@db.local:6543/sentinel")
+                == .postgres(host: "db.local", port: 6543, username: "u", password: "p@ss", database: "sentinel", requireTLS: false))
+    }
+
+    @Test func refusesUnknownAndIncompleteURLs() {
+        for bad in ["mysql://x/y", "postgres://host/", "postgres:///db", "sqlite://", ""] {
+            #expect(throws: DatabaseURL.Invalid.self, "\(bad)") { try DatabaseURL(parsing: bad) }
+        }
+    }
+
+    @Test func neverPrintsThePassword() throws {
+        let url = try DatabaseURL(parsing: "postgres://u:secret@h:5432/d")
+        #expect(!url.description.contains("secret"))
+    }
+}
+
+@Suite struct MigratorTests {
+    @Test(arguments: TestDatabases.kinds)
+    func appliesEverythingOnceAndASecondRunChangesNothing(kind: DatabaseKind) async throws {
+        try await TestDatabases.with(kind) { db in
+            let first = try await Migrator().migrate(db)
+            #expect(first == Migrations.all.map(\.id))
+            let second = try await Migrator().migrate(db)
+            #expect(second.isEmpty)
+            #expect(try await Migrator().appliedIDs(db) == Set(Migrations.all.map(\.id)))
+        }
+    }
+
+    @Test(arguments: TestDatabases.kinds)
+    func refusesADatabaseMigratedByANewerBinary(kind: DatabaseKind) async throws {
+        try await TestDatabases.with(kind) { db in
+            try await Migrator().migrate(db)
+            try await db.write { try await $0.raw("INSERT INTO schema_migrations (id, name, applied_at) VALUES (9999, 'future', \(bind: Date()))").run() }
+            await #expect(throws: Migrator.DatabaseNewerThanBinary.self) { try await Migrator().migrate(db) }
+            await #expect(throws: Migrator.DatabaseNewerThanBinary.self) { try await Migrator().checkNotNewer(db) }
+        }
+    }
+
+    @Test(arguments: TestDatabases.kinds)
+    func aFailedWriteLeavesNothingBehind(kind: DatabaseKind) async throws {
+        struct Boom: Error {}
+        try await TestDatabases.with(kind) { db in
+            try await Migrator().migrate(db)
+            await #expect(throws: Boom.self) {
+                try await db.write { sql in
+                    try await Settings.set("half", "done", on: sql)
+                    throw Boom()
+                }
+            }
+            #expect(try await db.read { try await Settings.get("half", on: $0) } == nil)
+        }
+    }
+
+    @Test(arguments: TestDatabases.kinds)
+    func theAuditLogRefusesUpdatesAndDeletes(kind: DatabaseKind) async throws {
+        try await TestDatabases.with(kind) { db in
+            try await Migrator().migrate(db)
+            try await db.write {
+                try await $0.raw("INSERT INTO audit_log (at, action, entity, outcome) VALUES (\(bind: Date()), 'read', 'person', 'ok')").run()
+            }
+            await #expect(throws: (any Error).self) {
+                try await db.write { try await $0.raw("UPDATE audit_log SET outcome = 'forged'").run() }
+            }
+            await #expect(throws: (any Error).self) {
+                try await db.write { try await $0.raw("DELETE FROM audit_log").run() }
+            }
+            let rows = try await db.read { try await $0.raw("SELECT outcome FROM audit_log").all() }
+            #expect(try rows.map { try $0.decode(column: "outcome", as: String.self) } == ["ok"])
+        }
+    }
+
+    @Test(arguments: TestDatabases.kinds)
+    func concurrentWritesAllLand(kind: DatabaseKind) async throws {
+        try await TestDatabases.with(kind) { db in
+            try await Migrator().migrate(db)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<40 {
+                    group.addTask { try await db.write { try await Settings.set("k\(i)", "\(i)", on: $0) } }
+                }
+                try await group.waitForAll()
+            }
+            let count = try await db.read { try await $0.raw("SELECT COUNT(*) AS n FROM settings").first()!.decode(column: "n", as: Int.self) }
+            #expect(count == 40)
+        }
+    }
+}
+
+@Suite struct ScopeFilterTests {
+    /// The scope predicate runs inside every scoped list: it must be an index lookup, not a scan.
+    @Test func scopePredicateUsesTheClosureIndexOnSQLite() async throws {
+        try await TestDatabases.with(.sqlite) { db in
+            try await Migrator().migrate(db)
+            let plan = try await db.read { sql in
+                try await sql.raw("EXPLAIN QUERY PLAN SELECT id FROM accounts WHERE \(ScopeFilter(scopeCode: "731").predicate("scope_code"))")
+                    .all().map { try $0.decode(column: "detail", as: String.self) }
+            }
+            #expect(plan.contains { $0.contains("area_closure") && $0.contains("ancestor=?") }, "\(plan)")
+            #expect(!plan.contains { $0.hasPrefix("SCAN area_closure") }, "\(plan)")
+        }
+    }
+}
