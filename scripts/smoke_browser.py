@@ -30,8 +30,8 @@ try:
     driver.save_screenshot(art + "/smoke-home.png")
     driver.get(base + "/areas/731")
     rows = driver.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
-    if len(rows) != 29:
-        problems.append("Biên Hòa should list 29 communes, saw %d" % len(rows))
+    if len(rows) != 30:
+        problems.append("Biên Hòa should list its 30 communes (2021 list), saw %d" % len(rows))
     driver.set_window_size(360, 800)
     driver.save_screenshot(art + "/smoke-areas-360.png")
     for entry in driver.get_log("browser"):

@@ -5,12 +5,7 @@ import Storage
 import Testing
 import TestSupport
 
-/// An independent reading of the shared CSV (plain splitting: these files have no quoted fields).
-func sharedRows(_ name: String) throws -> [[String]] {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/data/admin/\(name)")
-    let text = try String(contentsOf: url, encoding: .utf8)
-    return text.split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-}
+func sharedRows(_ name: String) throws -> [[String]] { try SharedData.rows(name) }
 
 func prepared(_ db: Database) async throws -> AreaStore {
     try await Migrator().migrate(db)
