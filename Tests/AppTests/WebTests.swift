@@ -113,7 +113,45 @@ func cookie(_ name: String, in response: TestResponse) -> String? {
             try await client.execute(uri: "/admin/accounts", method: .post, headers: headers,
                                      body: ByteBuffer(string: "_csrf=\(web.csrfToken)&username=nurse10&displayName=x&password=short&role=vaccinator&area=25993")) { response throws in
                 #expect(response.status == .unprocessableContent)
-                #expect(String(buffer: response.body).contains("password"))
+                let html = String(buffer: response.body)
+                #expect(html.contains("class=\"alert\""))
+                #expect(html.contains("<li>password: 10 to 72 bytes</li>"))
+            }
+        }
+    }
+}
+
+@Suite struct AreaPageTests {
+    @Test func aDistrictPageListsEveryCommuneWithItsSuccessors() async throws {
+        try await TestApp.with(.sqlite) { app, client in
+            let (account, _) = try await app.account(.leader, area: "75")
+            let web = try await app.sessions.issue(for: account, kind: .web, lifetime: 600)
+            let communes = try SharedData.rows("dong-nai-communes-2021.csv").filter { $0[2] == "731" }
+            try await client.execute(uri: "/areas/731", method: .get, headers: [.cookie: "sentinel_session=\(web.token)"]) { response throws in
+                let html = String(buffer: response.body)
+                #expect(response.status == .ok)
+                for row in communes { #expect(html.contains(">\(row[5])</a>"), "\(row[5])") }
+                #expect(html.components(separatedBy: "<tr><td>").count - 1 == communes.count)
+            }
+            try await client.execute(uri: "/areas/26449", method: .get, headers: [.cookie: "sentinel_session=\(web.token)"]) { response throws in
+                let html = String(buffer: response.body)
+                #expect(html.contains("26359") && html.contains("26446"), "the split commune shows both successors")
+            }
+        }
+    }
+
+    @Test func theDemoLoginPageShowsTheDemoAccountsAndOnlyInDemoMode() async throws {
+        var config = TestApp.config()
+        config.demo = true
+        try await TestApp.with(.sqlite, config: config) { _, client in
+            try await client.execute(uri: "/login", method: .get) { response throws in
+                let html = String(buffer: response.body)
+                for demo in DemoSeed.accounts { #expect(html.contains(demo.username)) }
+            }
+        }
+        try await TestApp.with(.sqlite) { _, client in
+            try await client.execute(uri: "/login", method: .get) { response throws in
+                #expect(!String(buffer: response.body).contains("demo-admin"))
             }
         }
     }

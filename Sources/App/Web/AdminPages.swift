@@ -32,6 +32,7 @@ struct AdminPages {
             },
             "form": form.filter { $0.key != "password" && $0.key != "_csrf" },
             "errors": errors.map { ["field": $0.field, "reason": $0.reason] },
+            "hasErrors": !errors.isEmpty,
             "notice": notice as Any,
         ]
         return pages.render("accounts", title: pages.text("nav_accounts", context), model: model, context: context, request: request,

@@ -46,6 +46,7 @@ struct AreaPages {
                     successors.append(["newCode": s.newCode, "newName": name, "note": s.note])
                 }
                 model["successors"] = successors
+                model["hasSuccessors"] = !successors.isEmpty
             }
         }
         let children = try await services.areas.children(of: code, vintage: requested)
@@ -55,6 +56,7 @@ struct AreaPages {
             rows.append(["code": child.code, "name": child.name, "type": child.type, "vintage": requested, "population": population])
         }
         model["children"] = rows
+        model["hasChildren"] = !rows.isEmpty
         model["childrenHeading"] = pages.text(children.first?.level == .district ? "children_districts" : "children_communes", context)
         model["heading"] = heading
         return pages.render("areas", title: heading, model: model, context: context, request: request)

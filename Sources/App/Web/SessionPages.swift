@@ -25,6 +25,7 @@ struct SessionPages {
         ]
         if let error { model["error"] = error }
         if services.config.demo {
+            model["hasDemoAccounts"] = !demoAccounts.isEmpty
             model["demoAccounts"] = demoAccounts.map {
                 ["username": $0.username, "password": $0.password, "roleLabel": pages.roleLabel($0.role, context.language)]
             }
