@@ -46,8 +46,31 @@ public enum BundledAreas {
                                  units: units, successions: successions.map { (from: "2025-01", $0) })
             loaded = true
         }
-        if loaded { try await store.setPopulation(provincePopulation2019) }
+        if loaded {
+            try await store.setPopulation(provincePopulation2019)
+            for figure in try districtEstimates() { try await store.setPopulation(figure) }
+        }
         return loaded
+    }
+
+    static let estimateSource = "Ước tính: dân số 2019 × tỷ trọng hồ sơ sức khỏe điện tử của huyện (2022)"
+
+    /// No sourced per-district population exists in the shared data; until an official table is loaded, each
+    /// district gets the 2019 provincial total shared in proportion to its electronic health records
+    /// (`ehr_records_managed`, 2022), labelled as an estimate wherever it is shown.
+    static func districtEstimates() throws -> [PopulationFigure] {
+        let rows = try CSV.table(try resource("dong-nai-ehr-records-2022"), required: ["district_code", "ehr_records_managed"])
+        let weights = try rows.map { line, row -> (String, Int64) in
+            guard let code = row["district_code"], AreaCode.level(of: code) == .district,
+                  let records = row["ehr_records_managed"].flatMap({ Int64($0) }), records > 0
+            else { throw ValidationFailure([FieldError("line \(line)", "bad district_code or ehr_records_managed")]) }
+            return (code, records)
+        }
+        let total = weights.reduce(Int64(0)) { $0 + $1.1 }
+        return weights.map { code, records in
+            let share = Double(records) / Double(total) * Double(provincePopulation2019.population)
+            return PopulationFigure(areaCode: code, year: 2019, population: Int64(share.rounded()), source: estimateSource)
+        }
     }
 }
 

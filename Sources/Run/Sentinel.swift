@@ -65,6 +65,7 @@ struct Serve: AsyncParsableCommand {
 
         let logger = Environment.logger("sentinel")
         let started = ContinuousClock.now
+        SentinelApplication.bootstrapMetrics()
         let database = try await Database.open(config.database, logger: logger)
         let app: any ApplicationProtocol
         do {

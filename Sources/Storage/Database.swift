@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import PostgresKit
 import PostgresNIO
@@ -17,6 +18,7 @@ public final class Database: Sendable {
     public let url: DatabaseURL
     private let engine: Engine
     private let logger: Logger
+    private let metrics: DatabaseMetrics
 
     private enum Engine: Sendable {
         case sqlite(writer: ConnectionLease<SQLiteConnection>, readers: ConnectionLease<SQLiteConnection>)
@@ -28,6 +30,7 @@ public final class Database: Sendable {
         self.kind = url.kind
         self.engine = engine
         self.logger = logger
+        self.metrics = DatabaseMetrics(kind: url.kind)
     }
 
     /// Opens (creating an SQLite file if needed). `readers` applies to SQLite files only.
@@ -82,6 +85,31 @@ public final class Database: Sendable {
 
     /// Runs `body` on a connection for reading. On SQLite it sees the last committed state.
     public func read<T: Sendable>(_ body: sending (any SQLDatabase) async throws -> T) async throws -> T {
+        let started = metrics.begin(.read)
+        do {
+            let result = try await unmeasuredRead(body)
+            metrics.end(.read, started, failed: false)
+            return result
+        } catch {
+            metrics.end(.read, started, failed: true)
+            throw error
+        }
+    }
+
+    /// Runs `body` in one transaction: all of it commits, or none of it does.
+    public func write<T: Sendable>(_ body: sending (any SQLDatabase) async throws -> T) async throws -> T {
+        let started = metrics.begin(.write)
+        do {
+            let result = try await unmeasuredWrite(body)
+            metrics.end(.write, started, failed: false)
+            return result
+        } catch {
+            metrics.end(.write, started, failed: true)
+            throw error
+        }
+    }
+
+    private func unmeasuredRead<T: Sendable>(_ body: sending (any SQLDatabase) async throws -> T) async throws -> T {
         switch engine {
         case .sqlite(_, let readers):
             let connection = await readers.acquire()
@@ -98,8 +126,7 @@ public final class Database: Sendable {
         }
     }
 
-    /// Runs `body` in one transaction: all of it commits, or none of it does.
-    public func write<T: Sendable>(_ body: sending (any SQLDatabase) async throws -> T) async throws -> T {
+    private func unmeasuredWrite<T: Sendable>(_ body: sending (any SQLDatabase) async throws -> T) async throws -> T {
         switch engine {
         case .sqlite(let writer, _):
             let connection = await writer.acquire()

@@ -30,6 +30,8 @@ func json(_ buffer: ByteBuffer) throws -> [String: Any] {
                 #expect(text.contains("hb_requests"))
                 #expect(text.contains("http_server_request_duration"))
                 #expect(text.contains("http_route=\"/healthz\""))
+                #expect(text.contains("sentinel_db_operation_duration"))
+                #expect(text.contains("sentinel_db_operations_in_flight"))
             }
         }
     }

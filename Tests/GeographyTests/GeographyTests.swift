@@ -52,6 +52,14 @@ func prepared(_ db: Database) async throws -> AreaStore {
             #expect(try await store.unit(code: "99999", vintage: "2021") == nil)
             #expect(try await store.search("trang dai", vintage: "2021").map(\.code) == ["25993"])
             #expect(try await store.population(of: "75").first?.population == 3_097_107)
+            // District estimates share the provincial total (to rounding) and say they are estimates.
+            var sum: Int64 = 0
+            for district in try await store.children(of: "75", vintage: "2021") {
+                let figure = try #require(try await store.population(of: district.code).first)
+                #expect(figure.source.hasPrefix("Ước tính"))
+                sum += figure.population
+            }
+            #expect(abs(sum - 3_097_107) <= 11)
         }
     }
 

@@ -25,7 +25,8 @@ public struct TestApp: Sendable {
     /// Runs `body` with a router-level test client on a migrated database holding Dong Nai's areas.
     public static func with<T: Sendable>(_ kind: DatabaseKind, config: AppConfig = TestApp.config(),
                                          _ body: @Sendable (TestApp, any TestClientProtocol) async throws -> T) async throws -> T {
-        try await TestDatabases.with(kind) { database in
+        SentinelApplication.bootstrapMetrics()
+        return try await TestDatabases.with(kind) { database in
             let router = try await SentinelApplication.buildRouter(config: config, database: database)
             let app = Application(router: router)
             let testApp = TestApp(database: database, config: config,

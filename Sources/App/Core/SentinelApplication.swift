@@ -8,9 +8,14 @@ import Storage
 
 /// The composition root: one function builds the application for the server and for the tests.
 public enum SentinelApplication {
+    /// Installs the metrics backend. Call before opening the database, whose pool metrics are created with it.
+    public static func bootstrapMetrics() {
+        _ = MetricsSetup.registry
+    }
+
     /// Prepares the database (migrations, bundled areas, demo accounts) and returns the router.
     public static func buildRouter(config: AppConfig, database: Database) async throws -> Router<SentinelContext> {
-        _ = MetricsSetup.registry
+        bootstrapMetrics()
         try await Migrator().migrate(database)
         let services = Services(config: config, database: database)
         try await BundledAreas.loadIfNeeded(into: services.areas)
