@@ -8,6 +8,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "sentinel", targets: ["Run"]),
+        // For the benchmark package beside this one (Benchmarks/), not a public API.
+        .library(name: "SentinelKit", targets: ["Domain", "Storage", "Geography", "Accounts", "App"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -24,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -31,6 +34,14 @@ let package = Package(
     targets: [
         // Vocabulary and rules, Foundation only.
         .target(name: "Domain"),
+        // Pure codecs written in the project: QR Code, Code 128, PNG.
+        .target(
+            name: "Codes",
+            dependencies: [
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // The only place that knows which database runs.
         .target(
             name: "Storage",
@@ -101,6 +112,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        .testTarget(name: "CodesTests", dependencies: ["Codes"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport", "Domain", .product(name: "SQLKit", package: "sql-kit")]),
         .testTarget(name: "GeographyTests", dependencies: ["Geography", "Storage", "TestSupport", "Domain"]),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Storage", "TestSupport", "Domain", "Geography",

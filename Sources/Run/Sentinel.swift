@@ -35,7 +35,11 @@ enum Environment {
     /// SENTINEL_HOST, SENTINEL_PORT, SENTINEL_DATABASE_URL, SENTINEL_VINTAGE… through swift-configuration.
     static let reader = ConfigReader(provider: EnvironmentVariablesProvider())
 
+    /// Logs go to standard error, so a command's own output (lists, results) stays clean on standard output.
+    private static let logging: Void = LoggingSystem.bootstrap(StreamLogHandler.standardError)
+
     static func logger(_ label: String) -> Logger {
+        _ = logging
         var logger = Logger(label: label)
         logger.logLevel = reader.string(forKey: "sentinel.log.level").flatMap(Logger.Level.init(rawValue:)) ?? .info
         return logger

@@ -21,6 +21,8 @@ import TestSupport
         let permission: Permission?
         /// The area the target record lies in, when the route touches one record.
         let targetArea: String?
+        /// A body template; `NAME` is replaced by a fresh username.
+        var body: String? = nil
     }
 
     static func covers(_ scope: String, _ area: String) -> Bool {
@@ -52,6 +54,12 @@ import TestSupport
                 Route(method: .get, uri: "/admin/accounts", web: true, permission: .readAccounts, targetArea: nil),
                 Route(method: .get, uri: "/admin/audit", web: true, permission: .readAudit, targetArea: nil),
                 Route(method: .post, uri: "/admin/accounts/\(in732.id)/enable", web: true, permission: .manageAccounts, targetArea: "732"),
+                Route(method: .post, uri: "/api/v1/accounts", web: false, permission: .manageAccounts, targetArea: "25993",
+                      body: #"{"username":"NAME","displayName":"x","password":"long-enough-pw","role":"lab","area":"25993"}"#),
+                Route(method: .post, uri: "/api/v1/accounts", web: false, permission: .manageAccounts, targetArea: "732",
+                      body: #"{"username":"NAME","displayName":"x","password":"long-enough-pw","role":"lab","area":"732"}"#),
+                Route(method: .post, uri: "/admin/accounts", web: true, permission: .manageAccounts, targetArea: "732",
+                      body: "username=NAME&displayName=x&password=long-enough-pw&role=lab&area=732"),
             ]
             var checked = 0
             for role in Role.allCases {
@@ -62,9 +70,13 @@ import TestSupport
                         let allowed = (route.permission.map(role.may) ?? true) && (route.targetArea.map { Self.covers(scope, $0) } ?? true)
                         var headers: HTTPFields = route.web ? [.cookie: "sentinel_session=\(web.token)"] : .bearer(token)
                         var body: ByteBuffer? = nil
+                        let filled = route.body?.replacingOccurrences(of: "NAME", with: "u\(checked)")
                         if route.web && route.method == .post {
                             headers[.contentType] = "application/x-www-form-urlencoded"
-                            body = ByteBuffer(string: "_csrf=\(web.csrfToken)")
+                            body = ByteBuffer(string: "_csrf=\(web.csrfToken)" + (filled.map { "&" + $0 } ?? ""))
+                        } else if let filled {
+                            headers[.contentType] = "application/json"
+                            body = ByteBuffer(string: filled)
                         }
                         let deniedBefore = try await denials(app.database)
                         try await client.execute(uri: route.uri, method: route.method, headers: headers, body: body) { response throws in
