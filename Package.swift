@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "sentinel", targets: ["Run"]),
         // For the benchmark package beside this one (Benchmarks/), not a public API.
-        .library(name: "SentinelKit", targets: ["Domain", "Storage", "Geography", "Accounts", "App"]),
+        .library(name: "SentinelKit", targets: ["Domain", "Storage", "Geography", "Accounts", "People", "CheckIn", "Codes", "App"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -74,11 +74,21 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // One record per person across every capability.
+        .target(
+            name: "People",
+            dependencies: ["Domain", "Storage", .product(name: "SQLKit", package: "sql-kit")]
+        ),
+        // Venues, QR posters, check-ins (health and travel declarations to come).
+        .target(
+            name: "CheckIn",
+            dependencies: ["Domain", "Storage", "Accounts", "People", "Codes", .product(name: "SQLKit", package: "sql-kit")]
+        ),
         // The composition root: HTTP API, web pages, middleware, metrics.
         .target(
             name: "App",
             dependencies: [
-                "Domain", "Storage", "Geography", "Accounts",
+                "Domain", "Storage", "Geography", "Accounts", "People", "CheckIn", "Codes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -113,6 +123,11 @@ let package = Package(
         ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
         .testTarget(name: "CodesTests", dependencies: ["Codes"]),
+        .testTarget(
+            name: "CheckInTests",
+            dependencies: ["CheckIn", "People", "Accounts", "Geography", "Storage", "Domain", "TestSupport",
+                           .product(name: "SQLKit", package: "sql-kit")]
+        ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport", "Domain", .product(name: "SQLKit", package: "sql-kit")]),
         .testTarget(name: "GeographyTests", dependencies: ["Geography", "Storage", "TestSupport", "Domain"]),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Storage", "TestSupport", "Domain", "Geography",

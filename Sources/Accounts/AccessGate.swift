@@ -39,7 +39,8 @@ public struct AccessGate: Sendable {
         }
     }
 
-    private func deny(_ principal: Principal, _ permission: Permission, _ reason: AccessDenied.Reason, entity: String,
+    /// Records the refusal in the audit log and throws it. For checks the gate cannot phrase itself (ownership).
+    public func deny(_ principal: Principal, _ permission: Permission, _ reason: AccessDenied.Reason, entity: String,
                       entityID: String?, area: String?, trace: RequestTrace) async throws -> Never {
         var entry = AuditEntry(principal: principal, action: "denied:\(permission.rawValue)", entity: entity, entityID: entityID,
                                areaCode: principal.scopeCode, context: trace, outcome: "denied:\(reason.rawValue)")

@@ -74,10 +74,5 @@ public struct SessionStore: Sendable {
     }
 
     /// 32 bytes from the system's CSPRNG, base64url without padding.
-    public static func randomToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
+    public static func randomToken() -> String { RandomToken.make(bytes: 32) }
 }

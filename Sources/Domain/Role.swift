@@ -20,15 +20,16 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         case .admin:
             return Set(Permission.allCases)
         case .epidemiologist:
-            return [.readAreas, .readDashboards, .readPersons, .writePersons]
+            return [.readAreas, .readDashboards, .readPersons, .writePersons, .readVenues, .readCheckIns]
         case .districtOfficer, .communeOfficer:
-            return [.readAreas, .readDashboards, .readPersons, .writePersons]
+            return [.readAreas, .readDashboards, .readPersons, .writePersons, .readVenues, .manageVenues, .readCheckIns]
         case .sampler, .lab, .vaccinator:
             return [.readAreas, .readPersons]
         case .facilityManager:
             return [.readAreas, .readPersons]
         case .venueOperator:
-            return [.readAreas]
+            // Their own venues only: the venue store checks that the venue is theirs.
+            return [.readAreas, .registerVenues, .readOwnVenues, .submitCheckIns]
         case .leader:
             return [.readAreas, .readDashboards]
         }
@@ -47,4 +48,15 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case readDashboards = "dashboards.read"
     case readPersons = "persons.read"
     case writePersons = "persons.write"
+    /// Venues and their check-in logs within the area.
+    case readVenues = "venues.read"
+    /// Approve, suspend, edit and register venues within the area.
+    case manageVenues = "venues.manage"
+    /// Register one's own venue (approved later by an officer).
+    case registerVenues = "venues.register"
+    /// Read one's own venues and their logs.
+    case readOwnVenues = "venues.read_own"
+    case readCheckIns = "checkins.read"
+    /// Send batches of check-ins through the API (venue apps and scanners).
+    case submitCheckIns = "checkins.submit"
 }

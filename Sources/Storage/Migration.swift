@@ -46,5 +46,6 @@ public struct Migration: Sendable {
 public enum Migrations {
     public static let all: [Migration] = [
         M0001_Foundation.migration,
+        M0002_CheckIn.migration,
     ]
 }
