@@ -241,3 +241,13 @@ extension CheckInStore {
         return entries
     }
 }
+
+extension CheckInStore {
+    /// How many check-ins a venue had since an instant (no personal data: not audited).
+    public func count(venue id: Int64, since: Date) async throws -> Int {
+        try await database.read { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM checkins WHERE venue_id = \(bind: id) AND checked_in_at >= \(bind: since)")
+                .first()!.decode(column: "n", as: Int.self)
+        }
+    }
+}

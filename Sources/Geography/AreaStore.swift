@@ -8,48 +8,36 @@ import Storage
 /// the closure table written here is what `ScopeFilter` uses to scope everything else.
 public struct AreaStore: Sendable {
     public let database: Database
+    let cache: AreaCache
 
-    public init(database: Database) { self.database = database }
-
-    // MARK: Reading
-
-    public func vintages() async throws -> [String] {
-        try await database.read { db in
-            try await db.raw("SELECT vintage FROM area_vintages ORDER BY vintage").all().map {
-                try $0.decode(column: "vintage", as: String.self)
-            }
-        }
+    public init(database: Database) {
+        self.database = database
+        self.cache = AreaCache()
     }
 
+    // MARK: Reading (from the in-memory snapshot)
+
+    func snapshot() async throws -> AreaSnapshot {
+        try await cache.current { try await database.read { try await AreaSnapshot.load($0) } }
+    }
+
+    public func vintages() async throws -> [String] { try await snapshot().vintages }
+
     public func unit(code: String, vintage: String) async throws -> AreaUnit? {
-        try await database.read { db in
-            try await db.raw("\(unsafeRaw: Self.unitColumns) FROM area_units WHERE vintage = \(bind: vintage) AND code = \(bind: code)")
-                .first().map(Self.decodeUnit)
-        }
+        try await snapshot().units[vintage]?[code]
     }
 
     /// Units directly under `parent`; with `parent == nil`, the top-level units (provinces).
     public func children(of parent: String?, vintage: String) async throws -> [AreaUnit] {
-        try await database.read { db in
-            let rows: [any SQLRow]
-            if let parent {
-                rows = try await db.raw(
-                    "\(unsafeRaw: Self.unitColumns) FROM area_units WHERE vintage = \(bind: vintage) AND parent_code = \(bind: parent) ORDER BY code"
-                ).all()
-            } else {
-                rows = try await db.raw(
-                    "\(unsafeRaw: Self.unitColumns) FROM area_units WHERE vintage = \(bind: vintage) AND parent_code IS NULL ORDER BY code"
-                ).all()
-            }
-            return try rows.map(Self.decodeUnit)
-        }
+        try await snapshot().children[vintage]?[parent ?? ""] ?? []
     }
 
     /// From the province down to the unit's parent.
     public func ancestors(of code: String, vintage: String) async throws -> [AreaUnit] {
+        let units = try await snapshot().units[vintage] ?? [:]
         var chain: [AreaUnit] = []
-        var current = try await unit(code: code, vintage: vintage)?.parentCode
-        while let parent = current, chain.count < 4, let unit = try await unit(code: parent, vintage: vintage) {
+        var current = units[code]?.parentCode
+        while let parent = current, chain.count < 4, let unit = units[parent] {
             chain.insert(unit, at: 0)
             current = unit.parentCode
         }
@@ -58,29 +46,11 @@ public struct AreaStore: Sendable {
 
     /// The units that took over `code` between two vintages. Empty when the unit has no recorded successor.
     public func successors(of code: String, from: String, to: String) async throws -> [AreaSuccession] {
-        try await database.read { db in
-            try await db.raw("""
-                SELECT old_code, new_code, note FROM area_successions
-                WHERE from_vintage = \(bind: from) AND old_code = \(bind: code) AND to_vintage = \(bind: to) ORDER BY new_code
-                """).all().map {
-                AreaSuccession(oldCode: try $0.decode(column: "old_code", as: String.self),
-                               newCode: try $0.decode(column: "new_code", as: String.self),
-                               note: try $0.decode(column: "note", as: String.self))
-            }
-        }
+        try await snapshot().successors[[from, to, code].joined(separator: "|")] ?? []
     }
 
     public func population(of code: String) async throws -> [PopulationFigure] {
-        try await database.read { db in
-            try await db.raw(
-                "SELECT area_code, year, population, source FROM area_population WHERE area_code = \(bind: code) ORDER BY year DESC"
-            ).all().map {
-                PopulationFigure(areaCode: try $0.decode(column: "area_code", as: String.self),
-                                 year: try $0.decode(column: "year", as: Int.self),
-                                 population: try $0.decode(column: "population", as: Int64.self),
-                                 source: try $0.decode(column: "source", as: String.self))
-            }
-        }
+        try await snapshot().population[code] ?? []
     }
 
     /// Diacritics- and case-insensitive search by name within a vintage.
@@ -98,6 +68,7 @@ public struct AreaStore: Sendable {
 
     /// Loads (or reloads) units into a vintage and rebuilds their closure rows, in one transaction.
     public func load(vintage: String, description: String, units: [AreaUnit], successions: [(from: String, AreaSuccession)] = []) async throws {
+        defer { cache.invalidate() }
         try await database.write { db in
             try await db.raw("""
                 INSERT INTO area_vintages (vintage, description, loaded_at) VALUES (\(bind: vintage), \(bind: description), \(bind: Date()))
@@ -135,6 +106,7 @@ public struct AreaStore: Sendable {
     }
 
     public func setPopulation(_ figure: PopulationFigure) async throws {
+        defer { cache.invalidate() }
         try await database.write { db in
             try await db.raw("""
                 INSERT INTO area_population (area_code, year, population, source)

@@ -18,6 +18,19 @@ public struct AppConfig: Sendable {
     public var maxBodyBytes: Int = 1 << 20
     /// Mark cookies Secure (serve behind HTTPS in production).
     public var secureCookies: Bool = false
+    /// The address printed in venue QR codes and posters; by default this server's own.
+    public var publicBaseURL: String? = nil
+    /// How long check-ins are kept before the daily purge.
+    public var checkInRetention: TimeInterval = 28 * 24 * 3600
+
+    /// The base of public links, without a trailing slash.
+    public var publicBase: String {
+        let base = publicBaseURL ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+        return base.hasSuffix("/") ? String(base.dropLast()) : base
+    }
+
+    /// What a venue's QR code holds: the citizen's check-in page.
+    public func checkInURL(_ token: String) -> String { publicBase + "/c/" + token }
 
     public init() {}
 }

@@ -40,11 +40,14 @@ public enum SentinelApplication {
         AreasController(services: services).register(on: router)
         AccountsController(services: services).register(on: router)
         AuditController(services: services).register(on: router)
+        VenuesController(services: services).register(on: router)
+        CheckInController(services: services).register(on: router)
 
         SessionPages(services: services, pages: pages, demoAccounts: config.demo ? DemoSeed.accounts : []).register(on: router)
         HomePage(services: services, pages: pages).register(on: router)
         AreaPages(services: services, pages: pages).register(on: router)
         AdminPages(services: services, pages: pages).register(on: router)
+        VenuePages(services: services, pages: pages).register(on: router)
         return router
     }
 

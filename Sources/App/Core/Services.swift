@@ -1,4 +1,5 @@
 import Accounts
+import CheckIn
 import Geography
 import Storage
 
@@ -12,6 +13,8 @@ public struct Services: Sendable {
     public let authenticator: Authenticator
     public let audit: AuditLog
     public let gate: AccessGate
+    public let venues: VenueStore
+    public let checkIns: CheckInStore
 
     public init(config: AppConfig, database: Database) {
         self.config = config
@@ -22,5 +25,9 @@ public struct Services: Sendable {
         self.authenticator = Authenticator(accounts: accounts, sessions: sessions, throttle: LoginThrottle(database: database))
         self.audit = AuditLog(database: database)
         self.gate = AccessGate(database: database)
+        self.venues = VenueStore(database: database)
+        var rules = CheckInRules()
+        rules.retention = config.checkInRetention
+        self.checkIns = CheckInStore(database: database, rules: rules)
     }
 }

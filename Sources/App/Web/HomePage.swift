@@ -19,6 +19,9 @@ struct HomePage {
         if principal.role.may(.readAreas) {
             tiles.append(["href": "/areas/\(principal.scopeCode)", "title": t("tile_areas"), "text": t("tile_areas_text")])
         }
+        if principal.role.may(.readVenues) || principal.role.may(.readOwnVenues) {
+            tiles.append(["href": "/venues", "title": t("tile_venues"), "text": t("tile_venues_text")])
+        }
         if principal.role.may(.readAccounts) {
             tiles.append(["href": "/admin/accounts", "title": t("tile_accounts"), "text": t("tile_accounts_text")])
         }

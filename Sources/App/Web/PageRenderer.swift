@@ -36,6 +36,7 @@ public struct PageRenderer: Sendable {
             model["csrf"] = session.csrfToken
             model["canAccounts"] = p.role.may(.readAccounts)
             model["canAudit"] = p.role.may(.readAudit)
+            model["canVenues"] = p.role.may(.readVenues) || p.role.may(.readOwnVenues)
         }
         return model
     }
