@@ -122,7 +122,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
-        .testTarget(name: "CodesTests", dependencies: ["Codes"]),
+        .testTarget(name: "CodesTests", dependencies: ["Codes", "TestSupport"]),
         .testTarget(
             name: "CheckInTests",
             dependencies: ["CheckIn", "People", "Accounts", "Geography", "Storage", "Domain", "TestSupport",

@@ -25,7 +25,7 @@ public struct VenueStore: Sendable {
         try await database.read { try await Self.requireKnownCommunes([new.communeCode], on: $0) }
         let selfRegistration = !principal.role.may(.manageVenues)
         if selfRegistration {
-            try await gate.require(principal, .registerVenues, entity: "venue", trace: trace)
+            try await gate.require(principal, .registerVenues, area: new.communeCode, entity: "venue", entityID: nil, trace: trace)
         } else {
             try await gate.require(principal, .manageVenues, area: new.communeCode, entity: "venue", entityID: nil, trace: trace)
         }

@@ -2,6 +2,7 @@ import Accounts
 import App
 import Domain
 import Foundation
+import Geography
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -23,10 +24,12 @@ import TestSupport
         let targetArea: String?
         /// A body template; `NAME` is replaced by a fresh username.
         var body: String? = nil
+        /// Where the rule is not "permission and scope" (venues an operator owns).
+        var rule: ((Role, String) -> Bool)? = nil
     }
 
     static func covers(_ scope: String, _ area: String) -> Bool {
-        // 731 and 732 are districts of 75; 25993 is a commune of 731.
+        // 731 and 732 are districts of 75; 25993 is a commune of 731; every other five-digit code here is in 732.
         switch scope {
         case "75": return true
         case "731": return area == "731" || area == "25993"
@@ -38,7 +41,13 @@ import TestSupport
     func everyRoleAndScope(kind: DatabaseKind) async throws {
         try await TestApp.with(kind) { app, client in
             let (in731, _) = try await app.account(.communeOfficer, area: "25993")
-            let (in732, _) = try await app.account(.districtOfficer, area: "732")
+            let (in732, officer732) = try await app.account(.districtOfficer, area: "732")
+            let (_, officer731) = try await app.account(.districtOfficer, area: "731")
+            let (venue731, _) = try await makeVenue(client, token: officer731)
+            let commune732 = try await AreaStore(database: app.database).children(of: "732", vintage: "2021").first!.code
+            let (venue732, _) = try await makeVenue(client, token: officer732, commune: commune732)
+            // An officer's venue has no operator: operators may read only their own, so never these.
+            let readVenue: (Role, String, String) -> Bool = { role, scope, area in role.may(.readVenues) && Self.covers(scope, area) }
             let routes: [Route] = [
                 Route(method: .get, uri: "/api/v1/me", web: false, permission: nil, targetArea: nil),
                 Route(method: .get, uri: "/api/v1/areas/731", web: false, permission: .readAreas, targetArea: nil),
@@ -60,6 +69,29 @@ import TestSupport
                       body: #"{"username":"NAME","displayName":"x","password":"long-enough-pw","role":"lab","area":"732"}"#),
                 Route(method: .post, uri: "/admin/accounts", web: true, permission: .manageAccounts, targetArea: "732",
                       body: "username=NAME&displayName=x&password=long-enough-pw&role=lab&area=732"),
+                Route(method: .get, uri: "/api/v1/venues", web: false, permission: nil, targetArea: nil,
+                      rule: { role, _ in role.may(.readVenues) || role.may(.readOwnVenues) }),
+                Route(method: .get, uri: "/api/v1/venues/\(venue731)", web: false, permission: nil, targetArea: nil,
+                      rule: { readVenue($0, $1, "25993") }),
+                Route(method: .get, uri: "/api/v1/venues/\(venue732)", web: false, permission: nil, targetArea: nil,
+                      rule: { readVenue($0, $1, commune732) }),
+                Route(method: .get, uri: "/api/v1/venues/\(venue731)/qr.svg", web: false, permission: nil, targetArea: nil,
+                      rule: { readVenue($0, $1, "25993") }),
+                Route(method: .get, uri: "/api/v1/venues/\(venue732)/checkins", web: false, permission: nil, targetArea: nil,
+                      rule: { readVenue($0, $1, commune732) }),
+                Route(method: .post, uri: "/api/v1/venues/\(venue731)/approve", web: false, permission: .manageVenues, targetArea: "25993"),
+                Route(method: .post, uri: "/api/v1/venues/\(venue732)/approve", web: false, permission: .manageVenues, targetArea: commune732),
+                Route(method: .post, uri: "/api/v1/venues", web: false, permission: nil, targetArea: nil,
+                      body: #"{"name":"NAME","type":"market","communeCode":"25993"}"#,
+                      rule: { role, scope in (role.may(.manageVenues) || role.may(.registerVenues)) && Self.covers(scope, "25993") }),
+                Route(method: .post, uri: "/api/v1/checkins", web: false, permission: .submitCheckIns, targetArea: nil, body: "[]"),
+                Route(method: .get, uri: "/venues", web: true, permission: nil, targetArea: nil,
+                      rule: { role, _ in role.may(.readVenues) || role.may(.readOwnVenues) }),
+                Route(method: .get, uri: "/venues/\(venue732)", web: true, permission: nil, targetArea: nil,
+                      rule: { readVenue($0, $1, commune732) }),
+                Route(method: .get, uri: "/venues/\(venue731)/poster", web: true, permission: nil, targetArea: nil,
+                      rule: { readVenue($0, $1, "25993") }),
+                Route(method: .post, uri: "/venues/\(venue732)/suspend", web: true, permission: .manageVenues, targetArea: commune732),
             ]
             var checked = 0
             for role in Role.allCases {
@@ -67,7 +99,8 @@ import TestSupport
                     let (actor, token) = try await app.account(role, area: scope)
                     let web = try await app.sessions.issue(for: actor, kind: .web, lifetime: 600)
                     for route in routes {
-                        let allowed = (route.permission.map(role.may) ?? true) && (route.targetArea.map { Self.covers(scope, $0) } ?? true)
+                        let allowed = route.rule?(role, scope)
+                            ?? ((route.permission.map(role.may) ?? true) && (route.targetArea.map { Self.covers(scope, $0) } ?? true))
                         var headers: HTTPFields = route.web ? [.cookie: "sentinel_session=\(web.token)"] : .bearer(token)
                         var body: ByteBuffer? = nil
                         let filled = route.body?.replacingOccurrences(of: "NAME", with: "u\(checked)")

@@ -1,5 +1,6 @@
 import Codes
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct QRCodeTests {

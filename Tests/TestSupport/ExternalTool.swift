@@ -1,8 +1,8 @@
 import Foundation
 
 /// Runs an independent decoder or reference implementation that we did not write.
-enum ExternalTool {
-    static func path(_ name: String) -> String? {
+public enum ExternalTool {
+    public static func path(_ name: String) -> String? {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
             let candidate = "\(dir)/\(name)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
@@ -11,15 +11,15 @@ enum ExternalTool {
     }
 
     /// In CI the tools must be there (a missing one fails the test); on a developer's machine a missing tool skips it.
-    static func required(_ name: String) -> Bool {
+    public static func required(_ name: String) -> Bool {
         path(name) != nil || ProcessInfo.processInfo.environment["CI"] != nil
     }
 
-    static func pythonHas(_ module: String) -> Bool {
+    public static func pythonHas(_ module: String) -> Bool {
         (try? run("python3", ["-c", "import \(module)"]).status) == 0
     }
 
-    static func run(_ name: String, _ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: Data, stderr: String) {
+    public static func run(_ name: String, _ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: Data, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path(name) ?? "/usr/bin/\(name)")
         process.arguments = arguments
@@ -37,7 +37,7 @@ enum ExternalTool {
     }
 
     /// What zbarimg reads from a PNG, or nil when it finds no symbol.
-    static func zbar(png: [UInt8]) throws -> [String] {
+    public static func zbar(png: [UInt8]) throws -> [String] {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-\(UUID().uuidString).png")
         try Data(png).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }

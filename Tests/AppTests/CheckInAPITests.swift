@@ -1,0 +1,212 @@
+import Accounts
+import App
+import CheckIn
+import Domain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import SQLKit
+import Storage
+import Testing
+import TestSupport
+
+func checkInJSON(token: String, id: String = UUID().uuidString, idNumber: String = "075123456789", minutesAgo: Double = 5) -> String {
+    let at = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-minutesAgo * 60))
+    return #"{"eventId":"\#(id)","venueToken":"\#(token)","person":{"idNumber":"\#(idNumber)","name":"Nguyễn Văn An"},"checkedInAt":"\#(at)"}"#
+}
+
+/// Registers a venue through the API as `token`'s account and returns (id, venue token).
+func makeVenue(_ client: some TestClientProtocol, token: String, commune: String = "25993", name: String = "Chợ Trảng Dài") async throws
+    -> (Int, String)
+{
+    let body = #"{"name":"\#(name)","type":"market","address":"Khu phố 4","communeCode":"\#(commune)"}"#
+    var result = (0, "")
+    try await client.execute(uri: "/api/v1/venues", method: .post, headers: .json(bearer: token), body: ByteBuffer(string: body)) { response throws in
+        #expect(response.status == .created, "\(String(buffer: response.body))")
+        let json = try json(response.body)
+        result = (try #require(json["id"] as? Int), try #require(json["token"] as? String))
+    }
+    return result
+}
+
+@Suite struct CheckInAPITests {
+    @Test(arguments: TestDatabases.kinds)
+    func singleEventsArePublicIdempotentAndRefusedClearly(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { app, client in
+            let (_, officer) = try await app.account(.districtOfficer, area: "731")
+            let (venueID, venueToken) = try await makeVenue(client, token: officer)
+            let id = UUID().uuidString
+            let body = ByteBuffer(string: checkInJSON(token: venueToken, id: id))
+            try await client.execute(uri: "/api/v1/checkins", method: .post, headers: .json(), body: body) { response throws in
+                #expect(response.status == .created)
+                #expect(try json(response.body)["status"] as? String == "accepted")
+            }
+            try await client.execute(uri: "/api/v1/checkins", method: .post, headers: .json(), body: body) { response throws in
+                #expect(response.status == .ok)
+                #expect(try json(response.body)["status"] as? String == "duplicate")
+            }
+            try await client.execute(uri: "/api/v1/checkins", method: .post, headers: .json(),
+                                     body: ByteBuffer(string: checkInJSON(token: "unknown-token-unknown-token"))) { response throws in
+                #expect(response.status == .notFound)
+                #expect(try json(response.body)["reason"] as? String == "unknown_venue")
+            }
+            try await client.execute(uri: "/api/v1/checkins", method: .post, headers: .json(),
+                                     body: ByteBuffer(string: checkInJSON(token: venueToken, minutesAgo: -30))) { response throws in
+                #expect(response.status == .unprocessableContent)
+                #expect(try json(response.body)["reason"] as? String == "in_future")
+            }
+            try await client.execute(uri: "/api/v1/venues/\(venueID)/suspend", method: .post, headers: .bearer(officer)) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(uri: "/api/v1/checkins", method: .post, headers: .json(),
+                                     body: ByteBuffer(string: checkInJSON(token: venueToken))) { response throws in
+                #expect(response.status == .gone)
+            }
+            try await client.execute(uri: "/api/v1/checkins", method: .post, headers: .json(), body: ByteBuffer(string: "{\"eventId\": 5}")) {
+                #expect($0.status == .badRequest)
+            }
+            let stored = try await app.database.read {
+                try await $0.raw("SELECT COUNT(*) AS n FROM checkins").first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(stored == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabases.kinds)
+    func batchesNeedASignedInSenderAndReportEachEvent(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { app, client in
+            let (_, officer) = try await app.account(.districtOfficer, area: "731")
+            let (_, venueToken) = try await makeVenue(client, token: officer)
+            let (_, operatorToken) = try await app.account(.venueOperator, area: "25993")
+            let (_, leader) = try await app.account(.leader, area: "75")
+            let good = (0..<5).map { checkInJSON(token: venueToken, idNumber: String(format: "075%09d", $0)) }
+            let batch = "[" + (good + [checkInJSON(token: venueToken, id: "bad-id")]).joined(separator: ",") + "]"
+            try await client.execute(uri: "/api/v1/checkins", method: .post, headers: .json(), body: ByteBuffer(string: batch)) {
+                #expect($0.status == .unauthorized)
+            }
+            try await client.execute(uri: "/api/v1/checkins", method: .post, headers: .json(bearer: leader), body: ByteBuffer(string: batch)) {
+                #expect($0.status == .forbidden)
+            }
+            try await client.execute(uri: "/api/v1/checkins", method: .post, headers: .json(bearer: operatorToken),
+                                     body: ByteBuffer(string: batch)) { response throws in
+                #expect(response.status == .ok)
+                let body = try json(response.body)
+                #expect(body["accepted"] as? Int == 5)
+                #expect(body["rejected"] as? Int == 1)
+                let results = try #require(body["results"] as? [[String: Any]])
+                #expect(results.last?["reason"] as? String == "invalid_event_id")
+            }
+            let tooMany = "[" + Array(repeating: checkInJSON(token: venueToken), count: 1001).joined(separator: ",") + "]"
+            try await client.execute(uri: "/api/v1/checkins", method: .post, headers: .json(bearer: operatorToken),
+                                     body: ByteBuffer(string: tooMany)) {
+                #expect($0.status == .contentTooLarge)
+            }
+        }
+    }
+
+    @Test func operatorsSeeOnlyTheirOwnVenuesAndOfficersOnlyTheirArea() async throws {
+        try await TestApp.with(.sqlite) { app, client in
+            let (_, owner) = try await app.account(.venueOperator, area: "25993")
+            let (_, stranger) = try await app.account(.venueOperator, area: "25993")
+            let (_, officer731) = try await app.account(.districtOfficer, area: "731")
+            let (_, officer732) = try await app.account(.districtOfficer, area: "732")
+            let (venueID, _) = try await makeVenue(client, token: owner, name: "Quán Phở Hà Nội")
+            try await client.execute(uri: "/api/v1/venues/\(venueID)", method: .get, headers: .bearer(owner)) { response throws in
+                #expect(try json(response.body)["status"] as? String == "pending")
+            }
+            let deniedBefore = try await app.database.read {
+                try await $0.raw("SELECT COUNT(*) AS n FROM audit_log WHERE outcome LIKE 'denied%'").first()!.decode(column: "n", as: Int.self)
+            }
+            try await client.execute(uri: "/api/v1/venues/\(venueID)/checkins", method: .get, headers: .bearer(stranger)) {
+                #expect($0.status == .forbidden)
+            }
+            try await client.execute(uri: "/api/v1/venues/\(venueID)/qr.png", method: .get, headers: .bearer(officer732)) {
+                #expect($0.status == .forbidden)
+            }
+            let deniedAfter = try await app.database.read {
+                try await $0.raw("SELECT COUNT(*) AS n FROM audit_log WHERE outcome LIKE 'denied%'").first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(deniedAfter == deniedBefore + 2)
+            try await client.execute(uri: "/api/v1/venues/\(venueID)/approve", method: .post, headers: .bearer(officer731)) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(uri: "/api/v1/venues/\(venueID)/checkins", method: .get, headers: .bearer(owner)) { response throws in
+                #expect(response.status == .ok)
+                #expect((try json(response.body)["items"] as? [Any])?.isEmpty == true)
+            }
+            let reads = try await app.database.read {
+                try await $0.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'read:checkins'").first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(reads == 1, "reading a check-in log is audited")
+        }
+    }
+
+    /// zbarimg reads the venue's QR code back to its check-in address.
+    @Test(.enabled(if: ExternalTool.required("zbarimg")))
+    func theQRCodeLeadsToTheCheckInPage() async throws {
+        try await TestApp.with(.sqlite) { app, client in
+            let (_, officer) = try await app.account(.districtOfficer, area: "731")
+            let (venueID, venueToken) = try await makeVenue(client, token: officer)
+            try await client.execute(uri: "/api/v1/venues/\(venueID)/qr.png", method: .get, headers: .bearer(officer)) { response throws in
+                #expect(response.headers[.contentType] == "image/png")
+                #expect(try ExternalTool.zbar(png: Array(buffer: response.body)) == [app.config.checkInURL(venueToken)])
+            }
+            try await client.execute(uri: "/api/v1/venues/\(venueID)/qr.svg", method: .get, headers: .bearer(officer)) { response throws in
+                #expect(String(buffer: response.body).hasPrefix("<svg"))
+            }
+        }
+    }
+}
+
+@Suite struct CheckInPageTests {
+    @Test func theCitizenPageIsLightAndWorksWithoutJavaScript() async throws {
+        try await TestApp.with(.sqlite) { app, client in
+            let (_, officer) = try await app.account(.districtOfficer, area: "731")
+            let (_, venueToken) = try await makeVenue(client, token: officer)
+            var csrf = ""
+            var total = 0
+            try await client.execute(uri: "/c/\(venueToken)", method: .get) { response throws in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(html.contains("Chợ Trảng Dài"))
+                csrf = try #require(cookie("sentinel_csrf", in: response))
+                total += response.body.readableBytes
+            }
+            for asset in ["/static/checkin.css", "/static/checkin.js"] {
+                try await client.execute(uri: asset, method: .get) { response throws in
+                    #expect(response.status == .ok)
+                    total += response.body.readableBytes
+                }
+            }
+            #expect(total < 30 * 1024, "the check-in page weighs \(total) bytes")
+            let form = "_csrf=\(csrf)&name=Tr%E1%BA%A7n+B%C3%ACnh&phone=0912345678&idNumber=&birthYear=1990"
+            try await client.execute(uri: "/c/\(venueToken)", method: .post,
+                                     headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "sentinel_csrf=\(csrf)"],
+                                     body: ByteBuffer(string: form)) { response throws in
+                #expect(response.status == .created)
+                #expect(String(buffer: response.body).contains("Đã ghi nhận"))
+            }
+            try await client.execute(uri: "/c/not-a-real-venue-token-at-all", method: .get) { #expect($0.status == .notFound) }
+        }
+    }
+
+    @Test func officersSeeThePosterOnlyInTheirArea() async throws {
+        try await TestApp.with(.sqlite) { app, client in
+            let (_, officerToken) = try await app.account(.districtOfficer, area: "731")
+            let (venueID, _) = try await makeVenue(client, token: officerToken)
+            let (a731, _) = try await app.account(.districtOfficer, area: "731")
+            let (a732, _) = try await app.account(.districtOfficer, area: "732")
+            let inside = try await app.sessions.issue(for: a731, kind: .web, lifetime: 600)
+            let outside = try await app.sessions.issue(for: a732, kind: .web, lifetime: 600)
+            try await client.execute(uri: "/venues/\(venueID)/poster", method: .get, headers: [.cookie: "sentinel_session=\(inside.token)"]) { response throws in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(html.contains("QUÉT MÃ QR KHI VÀO") && html.contains("<svg"))
+            }
+            try await client.execute(uri: "/venues/\(venueID)/poster", method: .get, headers: [.cookie: "sentinel_session=\(outside.token)"]) {
+                #expect($0.status == .forbidden)
+            }
+        }
+    }
+}
