@@ -56,7 +56,8 @@ public enum SentinelApplication {
         return Application(
             router: router,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Sentinel"),
-            services: [DatabaseCloser(database: database)],
+            services: [DatabaseCloser(database: database),
+                       CheckInPurgeService(store: Services(config: config, database: database).checkIns, logger: logger)],
             logger: logger)
     }
 }
