@@ -1,4 +1,7 @@
 import Accounts
+import CheckIn
+import Foundation
+import People
 import Domain
 import Storage
 
@@ -44,7 +47,40 @@ public enum DemoSeed {
                 trace: .cli("serve --demo"))
             created.append(demo)
         }
+        try await seedVenues(store)
         try await store.database.write { try await Settings.set("demo.seeded", "1", on: $0) }
         return created
+    }
+
+    /// A few venues in Biên Hòa, one owned by the demo venue operator, with a morning of check-ins.
+    static func seedVenues(_ accounts: AccountStore) async throws {
+        let all = try await accounts.listAll()
+        guard let admin = all.first(where: { $0.username == "demo-admin" })?.principal,
+              let owner = all.first(where: { $0.username == "demo-venue-operator" })?.principal else { return }
+        let venues = VenueStore(database: accounts.database)
+        let trace = RequestTrace.cli("serve --demo")
+        let ids = try await venues.registerAll([
+            NewVenue(name: "Chợ Trảng Dài", type: .market, address: "Khu phố 4, phường Trảng Dài", communeCode: "25993"),
+            NewVenue(name: "Công ty TNHH Giày Da Hố Nai", type: .business, address: "KCN Hố Nai", communeCode: "26002"),
+            NewVenue(name: "Trường THCS Tân Phong", type: .school, address: "Phường Tân Phong", communeCode: "25996"),
+        ], by: admin, trace: trace)
+        let own = try await venues.register(
+            NewVenue(name: "Quán phở Bắc Hải", type: .restaurant, address: "Đường Đồng Khởi, Trảng Dài", communeCode: "25993"),
+            by: owner, trace: trace)
+        _ = try await venues.setStatus(own.id, .approved, by: admin, trace: trace)
+        var tokens: [String] = []
+        for id in ids + [own.id] { if let v = try await venues.find(id: id) { tokens.append(v.token) } }
+        let names = ["Nguyễn Văn An", "Trần Thị Bích", "Lê Hoàng Nam", "Phạm Thu Hà", "Võ Minh Tuấn", "Đặng Thị Lan"]
+        let now = Date()
+        var events: [CheckInSubmission] = []
+        for (i, name) in names.enumerated() {
+            for j in 0..<3 {
+                events.append(CheckInSubmission(
+                    eventId: UUID().uuidString, venueToken: tokens[(i + j) % tokens.count],
+                    person: PersonClaim(idNumber: String(format: "0751900%05d", i), name: name, birthYear: 1960 + i * 7),
+                    checkedInAt: now.addingTimeInterval(-Double(3600 * (j + 1) + 600 * i))))
+            }
+        }
+        _ = try await CheckInStore(database: accounts.database).ingest(events, now: now)
     }
 }
