@@ -58,6 +58,25 @@ func json(_ buffer: ByteBuffer) throws -> [String: Any] {
     }
 }
 
+@Suite struct OpenAPIValidityTests {
+    /// The document is valid OpenAPI 3.1 according to openapi-spec-validator, which we did not write.
+    @Test(.enabled(if: ExternalTool.pythonHas("openapi_spec_validator") || ProcessInfo.processInfo.environment["CI"] != nil))
+    func theDocumentValidates() async throws {
+        try await TestApp.with(.sqlite) { _, client in
+            try await client.execute(uri: "/api/openapi.json", method: .get) { response throws in
+                let script = """
+                    import json, sys
+                    from openapi_spec_validator import validate
+                    validate(json.load(sys.stdin))
+                    print("valid")
+                    """
+                let result = try ExternalTool.run("python3", ["-c", script], stdin: Data(buffer: response.body))
+                #expect(result.status == 0, "\(result.stderr.suffix(2000))")
+            }
+        }
+    }
+}
+
 @Suite struct AreaAPITests {
     @Test(arguments: TestDatabases.kinds)
     func readsUnitsAndRefusesUnknownCodes(kind: DatabaseKind) async throws {

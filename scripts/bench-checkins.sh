@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Check-in ingest over HTTP on loopback: 1,000-event batches (events/s, p99 batch latency) and single events
+# beside a Hummingbird hello-world POST, in one run. SQLite by default; DATABASE=postgres://… for PostgreSQL.
+# Usage: scripts/bench-checkins.sh [seconds, default 20]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${1:-20}
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
+swift build -c release --product sentinel >/dev/null
+(cd Benchmarks && swift build -c release --product HelloHummingbird >/dev/null)
+SENTINEL=$(swift build -c release --show-bin-path)/sentinel
+HELLO=$(cd Benchmarks && swift build -c release --show-bin-path)/HelloHummingbird
+DIR=$(mktemp -d /tmp/sentinel-bench.XXXXXX)
+DB=${DATABASE:-sqlite://$DIR/bench.sqlite}
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$DIR"; }
+trap cleanup EXIT
+SENTINEL_LOG_LEVEL=warning "$SENTINEL" serve --demo --port 18290 --database "$DB" >"$DIR/sentinel.log" 2>&1 &
+PIDS+=($!)
+"$HELLO" 18291 >"$DIR/hello.log" 2>&1 &
+PIDS+=($!)
+for port in 18290 18291; do for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done; done
+ADMIN=$(curl -fs -X POST -H 'Content-Type: application/json' -d '{"username":"demo-admin","password":"sentinel-demo"}' \
+  http://127.0.0.1:18290/api/v1/auth/token | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+export TOKENS=$(curl -fs -H "Authorization: Bearer $ADMIN" 'http://127.0.0.1:18290/api/v1/venues?status=approved' \
+  | python3 -c 'import json,sys; print(",".join(v["token"] for v in json.load(sys.stdin)["items"]))')
+
+measure() { # label url batch connections
+  local out rps p99
+  out=$(BATCH=$3 AUTH=${AUTH:-} wrk -t2 -c"$4" -d"${DURATION}s" --latency -s scripts/checkins.lua "$2")
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+  printf '| %s | %s | %s | %s | %s |\n' "$1" "$rps" "$(python3 -c "print(round($rps * $3))")" "$p99" "${non2xx:-0}"
+}
+echo "| load | requests/s | events/s | p99 latency | non-2xx |"
+echo "|---|---|---|---|---|"
+AUTH=$ADMIN measure "Sentinel POST /api/v1/checkins, 1,000-event batches, 4 connections" http://127.0.0.1:18290/api/v1/checkins 1000 4
+measure "Hummingbird hello-world POST /echo (reference), one event" http://127.0.0.1:18291/echo 1 32
+measure "Sentinel POST /api/v1/checkins, single events" http://127.0.0.1:18290/api/v1/checkins 1 32
+echo
+echo "database: ${DB%%://*}; wrk -t2, ${DURATION}s per row; server and wrk share the 2-core machine"
+echo "server RSS after the run: $(ps -o rss= -p "${PIDS[0]}" | awk '{printf "%.0f MB", $1/1024}')"

@@ -1,0 +1,40 @@
+-- wrk script: POSTs check-in events with fresh UUIDs. Set BATCH (events per request; 1 = a single JSON object)
+-- and TOKENS (comma-separated venue tokens) in the environment.
+local batch = tonumber(os.getenv("BATCH") or "1000")
+local tokens = {}
+for t in string.gmatch(os.getenv("TOKENS") or "", "[^,]+") do tokens[#tokens + 1] = t end
+local auth = os.getenv("AUTH")
+local counter = 0
+
+local function uuid()
+  local template = "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx"
+  return (string.gsub(template, "[xy]", function(c)
+    local v = (c == "x") and math.random(0, 15) or math.random(8, 11)
+    return string.format("%x", v)
+  end))
+end
+
+local function event()
+  counter = counter + 1
+  local person = math.random(1, 300000)
+  local ago = math.random(60, 20 * 86400)
+  local at = os.date("!%Y-%m-%dT%H:%M:%SZ", os.time() - ago)
+  return string.format('{"eventId":"%s","venueToken":"%s","person":{"idNumber":"075%09d","name":"Nguoi %d"},"checkedInAt":"%s"}',
+    uuid(), tokens[math.random(1, #tokens)], person, person, at)
+end
+
+function setup(thread) math.randomseed(os.time() + tonumber(tostring(thread):match("0x(%x+)") or "0", 16)) end
+
+request = function()
+  local body
+  if batch == 1 then
+    body = event()
+  else
+    local parts = {}
+    for i = 1, batch do parts[i] = event() end
+    body = "[" .. table.concat(parts, ",") .. "]"
+  end
+  local headers = { ["Content-Type"] = "application/json" }
+  if auth then headers["Authorization"] = "Bearer " .. auth end
+  return wrk.format("POST", wrk.path, headers, body)
+end
