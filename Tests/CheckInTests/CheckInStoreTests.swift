@@ -163,3 +163,27 @@ func event(_ venue: Venue, id: String = UUID().uuidString, person: PersonClaim =
         }
     }
 }
+
+/// The hot queries of check-in and tracing must stay index lookups as the tables grow.
+@Suite struct CheckInQueryPlanTests {
+    func plan(_ db: Database, _ sql: String) async throws -> [String] {
+        try await db.read { try await $0.raw("EXPLAIN QUERY PLAN \(unsafeRaw: sql)").all().map { try $0.decode(column: "detail", as: String.self) } }
+    }
+
+    @Test func venueLogPersonLookupAndTokenLookupUseIndexes() async throws {
+        try await World.with(.sqlite) { w in
+            let log = try await plan(w.db, """
+                SELECT c.event_id FROM checkins c JOIN persons p ON p.id = c.person_id
+                WHERE c.venue_id = 1 AND c.checked_in_at >= 0 AND c.checked_in_at < 1 ORDER BY c.checked_in_at DESC
+                """)
+            #expect(log.contains { $0.contains("checkins_by_venue_time") }, "\(log)")
+            #expect(!log.contains { $0.hasPrefix("SCAN c") || $0.hasPrefix("SCAN checkins") }, "\(log)")
+            let byID = try await plan(w.db, "SELECT id FROM persons WHERE id_number IN ('075123456789', '075000000001')")
+            #expect(byID.contains { $0.contains("persons_by_id_number") }, "\(byID)")
+            let byToken = try await plan(w.db, "SELECT id FROM venues WHERE token IN ('a', 'b')")
+            #expect(!byToken.contains { $0.hasPrefix("SCAN") }, "\(byToken)")
+            let purge = try await plan(w.db, "DELETE FROM checkins WHERE checked_in_at < 0")
+            #expect(!purge.contains { $0.hasPrefix("SCAN") }, "\(purge)")
+        }
+    }
+}
