@@ -4,6 +4,7 @@ local batch = tonumber(os.getenv("BATCH") or "1000")
 local tokens = {}
 for t in string.gmatch(os.getenv("TOKENS") or "", "[^,]+") do tokens[#tokens + 1] = t end
 local auth = os.getenv("AUTH")
+if auth == "" then auth = nil end
 local counter = 0
 
 local function uuid()
