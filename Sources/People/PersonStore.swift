@@ -93,9 +93,17 @@ public enum PersonStore {
             }
         }
         if !toCreate.isEmpty {
-            try await insert(toCreate, on: db, now: now)
-            byID = try await lookup(db, column: "id_number", values: Array(Set(pending.compactMap { claims[$0].idNumber })))
-            byPhone = try await phoneLookup(db, phones: Array(Set(pending.compactMap { claims[$0].idNumber == nil ? claims[$0].phone : nil })))
+            for created in try await insert(toCreate, on: db, now: now) {
+                if let id = created.idNumber { byID[id] = created.id } else if let phone = created.phone {
+                    byPhone[phone + "|" + created.nameFolded] = created.id
+                }
+            }
+            // A concurrent writer may have created some of them first (their inserts were skipped): read those.
+            let missing = pending.filter { claims[$0].idNumber.map { byID[$0] == nil } ?? (byPhone[phoneKey(claims[$0])] == nil) }
+            if !missing.isEmpty {
+                byID.merge(try await lookup(db, column: "id_number", values: Array(Set(missing.compactMap { claims[$0].idNumber })))) { a, _ in a }
+                byPhone.merge(try await phoneLookup(db, phones: Array(Set(missing.compactMap { claims[$0].idNumber == nil ? claims[$0].phone : nil })))) { a, _ in a }
+            }
         }
         for i in pending {
             let claim = claims[i]
@@ -135,7 +143,11 @@ public enum PersonStore {
         return found
     }
 
-    private static func insert(_ claims: [PersonClaim], on db: any SQLDatabase, now: Date) async throws {
+    /// Inserts people, skipping any that a concurrent writer created first; returns those inserted.
+    private static func insert(_ claims: [PersonClaim], on db: any SQLDatabase, now: Date) async throws
+        -> [(id: Int64, idNumber: String?, phone: String?, nameFolded: String)]
+    {
+        var created: [(id: Int64, idNumber: String?, phone: String?, nameFolded: String)] = []
         for start in stride(from: 0, to: claims.count, by: chunk / 2) {
             let slice = claims[start..<min(start + chunk / 2, claims.count)]
             var query = db.insert(into: "persons")
@@ -145,8 +157,12 @@ public enum PersonStore {
                     SQLBind(claim.name ?? ""), SQLBind(TextFolding.fold(claim.name ?? "")), SQLBind(claim.idNumber), SQLBind(claim.phone),
                     SQLBind(claim.birthYear), SQLBind(claim.communeCode), SQLBind(newQRToken()), SQLBind(now), SQLBind(now))
             }
-            try await query.ignoringConflicts().run()
+            for row in try await query.ignoringConflicts().returning("id", "id_number", "phone", "name_folded").all() {
+                created.append((try row.decode(column: "id", as: Int64.self), try row.decode(column: "id_number", as: String?.self),
+                                try row.decode(column: "phone", as: String?.self), try row.decode(column: "name_folded", as: String.self)))
+            }
         }
+        return created
     }
 
     /// An unguessable token for a person's own QR code (22 characters of base64url, 128 bits).

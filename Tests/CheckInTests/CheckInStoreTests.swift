@@ -187,3 +187,31 @@ func event(_ venue: Venue, id: String = UUID().uuidString, person: PersonClaim =
         }
     }
 }
+
+@Suite struct CheckInBatcherTests {
+    /// Many phones at once: every caller gets its own answer, each event is stored once, replays are duplicates.
+    @Test(arguments: TestDatabases.kinds)
+    func concurrentSingleEventsShareTransactionsAndKeepTheirAnswers(kind: DatabaseKind) async throws {
+        try await World.with(kind) { w in
+            let venue = try await w.venue()
+            let batcher = CheckInBatcher(store: w.checkins)
+            let replayed = UUID().uuidString
+            let events = (0..<200).map { i in
+                event(venue, id: i < 5 ? replayed : UUID().uuidString,
+                      person: PersonClaim(idNumber: String(format: "075%09d", i % 50), name: "Người \(i % 50)"))
+            }
+            let results = try await withThrowingTaskGroup(of: (String, CheckInResult).self) { group in
+                for e in events { group.addTask { (e.eventId, try await batcher.submit(e)) } }
+                var all: [(String, CheckInResult)] = []
+                for try await r in group { all.append(r) }
+                return all
+            }
+            #expect(results.count == 200)
+            #expect(results.allSatisfy { $0.0 == $0.1.eventId })
+            #expect(results.filter { $0.1.status == .accepted }.count == 196)
+            #expect(results.filter { $0.0 == replayed && $0.1.status == .duplicate }.count == 4)
+            #expect(try await w.count("checkins") == 196)
+            #expect(try await w.count("persons") == 50)
+        }
+    }
+}

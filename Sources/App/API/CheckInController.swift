@@ -37,7 +37,7 @@ struct CheckInController {
                 return try JSONResponse(response).response(from: request, context: context)
             }
             let event = try decode(CheckInSubmission.self, data)
-            let result = try await services.checkIns.ingest([event])[0]
+            let result = try await services.checkInBatcher.submit(event)
             return try JSONResponse(result, status: Self.status(of: result)).response(from: request, context: context)
         }
     }

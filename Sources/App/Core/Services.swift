@@ -15,6 +15,8 @@ public struct Services: Sendable {
     public let gate: AccessGate
     public let venues: VenueStore
     public let checkIns: CheckInStore
+    /// Single check-ins go through here, to share transactions under load.
+    public let checkInBatcher: CheckInBatcher
 
     public init(config: AppConfig, database: Database) {
         self.config = config
@@ -29,5 +31,6 @@ public struct Services: Sendable {
         var rules = CheckInRules()
         rules.retention = config.checkInRetention
         self.checkIns = CheckInStore(database: database, rules: rules)
+        self.checkInBatcher = CheckInBatcher(store: checkIns)
     }
 }

@@ -56,9 +56,8 @@ struct VenuePages {
         let form = context.form
         let claim = PersonClaim(idNumber: form["idNumber"], phone: form["phone"], name: form["name"],
                                 birthYear: form["birthYear"].flatMap { Int($0) })
-        let result = try await services.checkIns.ingest([
-            CheckInSubmission(eventId: UUID().uuidString, venueToken: venue.token, person: claim, checkedInAt: Date()),
-        ])[0]
+        let result = try await services.checkInBatcher.submit(
+            CheckInSubmission(eventId: UUID().uuidString, venueToken: venue.token, person: claim, checkedInAt: Date()))
         let ok = result.status != .rejected
         let formatter = DateFormatter()
         formatter.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
