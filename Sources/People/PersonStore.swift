@@ -93,6 +93,8 @@ public enum PersonStore {
             }
         }
         if !toCreate.isEmpty {
+            // One order for every writer, so that concurrent batches lock the same keys in the same order.
+            toCreate.sort { ($0.idNumber ?? "~" + ($0.phone ?? "")) < ($1.idNumber ?? "~" + ($1.phone ?? "")) }
             for created in try await insert(toCreate, on: db, now: now) {
                 if let id = created.idNumber { byID[id] = created.id } else if let phone = created.phone {
                     byPhone[phone + "|" + created.nameFolded] = created.id

@@ -139,8 +139,25 @@ public final class Database: Sendable {
                 throw error
             }
         case .postgres(let client, _):
-            return try await client.withConnection { try await Self.transaction($0.sql(), begin: "BEGIN", body) }
+            // Concurrent writers can deadlock (two batches creating overlapping people); PostgreSQL then aborts
+            // one of them. Its transaction rolled back whole, so running it again is safe.
+            var attempt = 1
+            while true {
+                do {
+                    return try await client.withConnection { try await Self.transaction($0.sql(), begin: "BEGIN", body) }
+                } catch let error as PSQLError where attempt < 4 && Self.isRetryable(error) {
+                    logger.info("retrying a transaction after a conflict", metadata: ["attempt": "\(attempt)"])
+                    attempt += 1
+                    try await Task.sleep(for: .milliseconds(5 * attempt))
+                }
+            }
         }
+    }
+
+    /// Deadlock detected (40P01) or serialization failure (40001).
+    static func isRetryable(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "40P01" || state == "40001"
     }
 
     nonisolated(nonsending) private static func transaction<T>(_ sql: some SQLDatabase, begin: String, _ body: (any SQLDatabase) async throws -> T) async throws -> T {

@@ -215,3 +215,29 @@ func event(_ venue: Venue, id: String = UUID().uuidString, person: PersonClaim =
         }
     }
 }
+
+@Suite struct ConcurrentBatchTests {
+    /// Batches that create the same new people at the same time all succeed (no deadlock surfaces), and each person
+    /// exists once.
+    @Test(arguments: TestDatabases.kinds)
+    func overlappingBatchesAllLand(kind: DatabaseKind) async throws {
+        try await World.with(kind) { w in
+            let venue = try await w.venue()
+            let accepted = try await withThrowingTaskGroup(of: Int.self) { group in
+                for b in 0..<4 {
+                    group.addTask {
+                        var people = (0..<300).map { PersonClaim(idNumber: String(format: "075%09d", $0), name: "Người \($0)") }
+                        if b % 2 == 1 { people.reverse() }
+                        let results = try await w.checkins.ingest(people.map { event(venue, person: $0) })
+                        return results.filter { $0.status == .accepted }.count
+                    }
+                }
+                var total = 0
+                for try await n in group { total += n }
+                return total
+            }
+            #expect(accepted == 1200)
+            #expect(try await w.count("persons") == 300)
+        }
+    }
+}
