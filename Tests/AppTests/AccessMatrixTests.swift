@@ -85,6 +85,8 @@ import TestSupport
                       body: #"{"name":"NAME","type":"market","communeCode":"25993"}"#,
                       rule: { role, scope in (role.may(.manageVenues) || role.may(.registerVenues)) && Self.covers(scope, "25993") }),
                 Route(method: .post, uri: "/api/v1/checkins", web: false, permission: .submitCheckIns, targetArea: nil, body: "[]"),
+                Route(method: .post, uri: "/api/v1/venues/import", web: false, permission: .manageVenues, targetArea: "25993",
+                      body: "name,type,address,commune_code\nNAME,market,x,25993\n"),
                 Route(method: .get, uri: "/venues", web: true, permission: nil, targetArea: nil,
                       rule: { role, _ in role.may(.readVenues) || role.may(.readOwnVenues) }),
                 Route(method: .get, uri: "/venues/\(venue732)", web: true, permission: nil, targetArea: nil,

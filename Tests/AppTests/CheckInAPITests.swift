@@ -3,6 +3,7 @@ import App
 import CheckIn
 import Domain
 import Foundation
+import Geography
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -206,6 +207,44 @@ func makeVenue(_ client: some TestClientProtocol, token: String, commune: String
             }
             try await client.execute(uri: "/venues/\(venueID)/poster", method: .get, headers: [.cookie: "sentinel_session=\(outside.token)"]) {
                 #expect($0.status == .forbidden)
+            }
+        }
+    }
+}
+
+@Suite struct VenueImportTests {
+    @Test(arguments: TestDatabases.kinds)
+    func goodRowsAreRegisteredAndBadRowsReportedByLine(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { app, client in
+            let (_, officer) = try await app.account(.districtOfficer, area: "731")
+            let commune732 = try await AreaStore(database: app.database).children(of: "732", vintage: "2021").first!.code
+            let csv = """
+                name,type,address,commune_code,latitude,longitude
+                Công ty May Đồng Nai,business,KCN Biên Hòa 1,25993,10.93,106.87
+                "Chợ Tân Phong, khu B",market,Tân Phong,25996,,
+                ,school,nowhere,25993,,
+                Nhà thờ,temple,Hố Nai,26002,,
+                Quán xa,restaurant,Long Khánh,\(commune732),,
+                Bệnh viện,hospital,?,99999,,
+
+                """
+            try await client.execute(uri: "/api/v1/venues/import", method: .post,
+                                     headers: [.authorization: "Bearer \(officer)", .contentType: "text/csv"],
+                                     body: ByteBuffer(string: csv)) { response throws in
+                #expect(response.status == .ok)
+                let body = try json(response.body)
+                #expect(body["registered"] as? Int == 2)
+                let errors = try #require(body["errors"] as? [[String: String]])
+                #expect(errors.map { $0["field"]! } == ["line 4.name", "line 5.type", "line 6.commune_code", "line 7.commune_code"])
+            }
+            try await client.execute(uri: "/api/v1/venues?status=approved", method: .get, headers: .bearer(officer)) { response throws in
+                let names = (try json(response.body)["items"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+                #expect(Set(names) == ["Công ty May Đồng Nai", "Chợ Tân Phong, khu B"])
+            }
+            try await client.execute(uri: "/api/v1/venues/import", method: .post,
+                                     headers: [.authorization: "Bearer \(officer)", .contentType: "text/csv"],
+                                     body: ByteBuffer(string: "nom,typ\n1,2\n")) { response throws in
+                #expect(response.status == .badRequest)
             }
         }
     }

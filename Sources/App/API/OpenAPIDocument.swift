@@ -71,6 +71,12 @@ enum OpenAPIDocument {
                   tag: "venues", secured: true, requestSchema: "NewVenue",
                   responses: ["201": ("Registered", "Venue"), "400": ("Malformed body", "Problem"), "422": ("Invalid fields", "Problem")]
                     .merging(errors) { a, _ in a }),
+        Operation(method: "post", path: "/api/v1/venues/import",
+                  summary: "Register venues from CSV (name,type,address,commune_code[,latitude,longitude]); bad rows reported by line",
+                  tag: "venues", secured: true, requestSchema: nil,
+                  responses: ["200": ("Rows registered, bad rows listed", "VenueImportResult"), "400": ("Unreadable CSV", "Problem"),
+                              "413": ("Over 5 MiB", "Problem"), "422": ("No row could be registered", "VenueImportResult")]
+                    .merging(errors) { a, _ in a }),
         Operation(method: "get", path: "/api/v1/venues", summary: "Venues in the caller's area, or the operator's own", tag: "venues",
                   secured: true, parameters: [query("status", "pending, approved or suspended")],
                   responses: ["200": ("Venues", "VenueList")].merging(errors) { a, _ in a }),
@@ -141,6 +147,9 @@ enum OpenAPIDocument {
                          "status": ["type": "string", "enum": ["pending", "approved", "suspended"]], "operatorAccountId": ["type": ["integer", "null"]],
                          "createdAt": dateTime], required: ["id", "token", "checkInURL", "name", "type", "communeCode", "status"]),
         "VenueList": object(["items": array("Venue")], required: ["items"]),
+        "VenueImportResult": object(["registered": int, "ids": ["type": "array", "items": int],
+                                     "errors": ["type": "array", "items": object(["field": str, "reason": str])]],
+                                    required: ["registered", "ids", "errors"]),
         "Person": object(["idNumber": str, "phone": str, "personToken": str, "name": str, "birthYear": int, "communeCode": str]),
         "CheckIn": object(["eventId": ["type": "string", "format": "uuid"], "venueToken": str, "person": ref("Person"),
                            "checkedInAt": dateTime, "checkedOutAt": dateTime],

@@ -35,6 +35,12 @@ struct VenuesController {
         let createdAt: Date
     }
 
+    struct ImportResult: Encodable, Sendable {
+        let registered: Int
+        let ids: [Int64]
+        let errors: [FieldError]
+    }
+
     func dto(_ v: Venue) -> VenueDTO {
         VenueDTO(id: v.id, token: v.token, checkInURL: services.config.checkInURL(v.token), name: v.name, type: v.type.rawValue,
                  address: v.address, communeCode: v.communeCode, latitude: v.latitude, longitude: v.longitude, dwellMinutes: v.dwellMinutes,
@@ -53,6 +59,38 @@ struct VenuesController {
                          longitude: body.longitude, dwellMinutes: body.dwellMinutes),
                 by: principal, trace: context.trace())
             return JSONResponse(dto(venue), status: .created)
+        }
+        // Bulk registration from a district's CSV: good rows registered (approved), bad rows reported by line.
+        router.post("/api/v1/venues/import") { request, context -> JSONResponse<ImportResult> in
+            let principal = try context.requirePrincipal()
+            try await services.gate.require(principal, .manageVenues, entity: "venue", trace: context.trace())
+            let body = try await request.body.collect(upTo: 5 << 20)
+            guard let text = String(validating: body.readableBytesView, as: UTF8.self) else {
+                throw BadRequestBody(detail: "The CSV must be UTF-8.", errors: [])
+            }
+            let report: VenueImport.Report
+            do {
+                report = try VenueImport.parse(text)
+            } catch let malformed as CSV.Malformed {
+                throw BadRequestBody(detail: "The CSV cannot be read.", errors: [FieldError("line \(malformed.line)", malformed.reason)])
+            }
+            var errors = report.errors
+            var registered: [Int64] = []
+            // Rows whose commune is unknown or outside the caller's area are reported, the rest registered.
+            var byCommune: [String: [(Int, NewVenue)]] = [:]
+            for (line, venue) in report.venues { byCommune[venue.communeCode, default: []].append((line, venue)) }
+            for (commune, rows) in byCommune.sorted(by: { $0.key < $1.key }) {
+                do {
+                    registered += try await services.venues.registerAll(rows.map(\.1), by: principal, trace: context.trace())
+                } catch is AccessDenied {
+                    errors += rows.map { FieldError("line \($0.0).commune_code", "\(commune) is outside your area") }
+                } catch let failure as ValidationFailure {
+                    errors += rows.map { row in FieldError("line \(row.0).commune_code", failure.errors.first?.reason ?? "invalid") }
+                }
+            }
+            return JSONResponse(ImportResult(registered: registered.count, ids: registered,
+                                             errors: errors.sorted { $0.field.localizedStandardCompare($1.field) == .orderedAscending }),
+                                status: registered.isEmpty && !errors.isEmpty ? .unprocessableContent : .ok)
         }
         router.get("/api/v1/venues") { request, context -> JSONResponse<ListDTO<VenueDTO>> in
             let principal = try context.requirePrincipal()
