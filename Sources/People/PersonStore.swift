@@ -170,3 +170,10 @@ public enum PersonStore {
     /// An unguessable token for a person's own QR code (22 characters of base64url, 128 bits).
     public static func newQRToken() -> String { RandomToken.make(bytes: 16) }
 }
+
+extension PersonStore {
+    /// The token of a person's own QR code, for the "my QR" page.
+    public static func qrToken(of id: Int64, on db: any SQLDatabase) async throws -> String? {
+        try await db.raw("SELECT qr_token FROM persons WHERE id = \(bind: id)").first()?.decode(column: "qr_token", as: String.self)
+    }
+}

@@ -94,6 +94,8 @@ import TestSupport
                 Route(method: .get, uri: "/venues/\(venue731)/poster", web: true, permission: nil, targetArea: nil,
                       rule: { readVenue($0, $1, "25993") }),
                 Route(method: .post, uri: "/venues/\(venue732)/suspend", web: true, permission: .manageVenues, targetArea: commune732),
+                Route(method: .get, uri: "/venues/\(venue731)/scan", web: true, permission: nil, targetArea: nil,
+                      rule: { role, scope in readVenue(role, scope, "25993") && role.may(.manageVenues) }),
             ]
             var checked = 0
             for role in Role.allCases {

@@ -249,3 +249,57 @@ func makeVenue(_ client: some TestClientProtocol, token: String, commune: String
         }
     }
 }
+
+@Suite struct ScannerTests {
+    @Test func aVenueScansPersonalQRCodesThroughBriefOutagesWithoutDuplicates() async throws {
+        try await TestApp.with(.sqlite) { app, client in
+            let (owner, ownerToken) = try await app.account(.venueOperator, area: "25993")
+            let (stranger, _) = try await app.account(.venueOperator, area: "25993")
+            let (_, officer) = try await app.account(.districtOfficer, area: "731")
+            let (venueID, _) = try await makeVenue(client, token: ownerToken, name: "Xưởng may")
+            try await client.execute(uri: "/api/v1/venues/\(venueID)/approve", method: .post, headers: .bearer(officer)) { #expect($0.status == .ok) }
+
+            // A citizen gets a personal QR code (no login; pre-login CSRF cookie).
+            var csrf = ""
+            try await client.execute(uri: "/my-qr", method: .get) { response throws in csrf = try #require(cookie("sentinel_csrf", in: response)) }
+            try await client.execute(uri: "/my-qr", method: .post,
+                                     headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "sentinel_csrf=\(csrf)"],
+                                     body: ByteBuffer(string: "_csrf=\(csrf)&name=L%C3%AA+Th%E1%BB%8B+H%E1%BB%93ng&idNumber=075198700001")) { response throws in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("<svg"))
+            }
+            let personToken = try await app.database.read {
+                try await $0.raw("SELECT qr_token FROM persons WHERE id_number = '075198700001'").first()!.decode(column: "qr_token", as: String.self)
+            }
+
+            let web = try await app.sessions.issue(for: owner, kind: .web, lifetime: 600)
+            try await client.execute(uri: "/venues/\(venueID)/scan", method: .get, headers: [.cookie: "sentinel_session=\(web.token)"]) {
+                #expect($0.status == .ok)
+            }
+            let at = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-30))
+            let scans = #"[{"eventId":"6f1c1d5e-8f43-4b8e-9d0a-2a3e4b5c6d7e","personToken":"\#(personToken)","checkedInAt":"\#(at)"},"#
+                + #"{"eventId":"7a2b3c4d-1111-4222-8333-944455566677","personToken":"forged-token","checkedInAt":"\#(at)"}]"#
+            var headers: HTTPFields = [.cookie: "sentinel_session=\(web.token)", .contentType: "application/json"]
+            try await client.execute(uri: "/venues/\(venueID)/scan/batch", method: .post, headers: headers, body: ByteBuffer(string: scans)) {
+                #expect($0.status == .forbidden, "no CSRF header")
+            }
+            headers[HTTPField.Name("X-CSRF-Token")!] = web.csrfToken
+            for expected in ["accepted", "duplicate"] {   // the second send is the browser retrying after an outage
+                try await client.execute(uri: "/venues/\(venueID)/scan/batch", method: .post, headers: headers, body: ByteBuffer(string: scans)) { response throws in
+                    #expect(response.status == .ok)
+                    let results = try #require(try json(response.body)["results"] as? [[String: Any]])
+                    #expect(results.map { $0["status"] as? String } == [expected, "rejected"])
+                    #expect(results.last?["reason"] as? String == "unknown_person_token")
+                }
+            }
+            let strangerWeb = try await app.sessions.issue(for: stranger, kind: .web, lifetime: 600)
+            try await client.execute(uri: "/venues/\(venueID)/scan", method: .get, headers: [.cookie: "sentinel_session=\(strangerWeb.token)"]) {
+                #expect($0.status == .forbidden)
+            }
+            let stored = try await app.database.read {
+                try await $0.raw("SELECT COUNT(*) AS n FROM checkins").first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(stored == 1)
+        }
+    }
+}

@@ -16,6 +16,13 @@ struct CheckInController {
         let accepted: Int
         let duplicate: Int
         let rejected: Int
+
+        init(results: [CheckInResult]) {
+            self.results = results
+            accepted = results.count { $0.status == .accepted }
+            duplicate = results.count { $0.status == .duplicate }
+            rejected = results.count { $0.status == .rejected }
+        }
     }
 
     func register(on router: some RouterMethods<SentinelContext>) {
@@ -31,10 +38,7 @@ struct CheckInController {
                     throw HTTPError(.contentTooLarge, message: "a batch holds at most \(CheckInStore.maxBatch) events; this one has \(events.count)")
                 }
                 let results = try await services.checkIns.ingest(events)
-                let response = BatchResponse(results: results, accepted: results.count { $0.status == .accepted },
-                                             duplicate: results.count { $0.status == .duplicate },
-                                             rejected: results.count { $0.status == .rejected })
-                return try JSONResponse(response).response(from: request, context: context)
+                return try JSONResponse(BatchResponse(results: results)).response(from: request, context: context)
             }
             let event = try decode(CheckInSubmission.self, data)
             let result = try await services.checkInBatcher.submit(event)

@@ -48,6 +48,7 @@ public enum SentinelApplication {
         AreaPages(services: services, pages: pages).register(on: router)
         AdminPages(services: services, pages: pages).register(on: router)
         VenuePages(services: services, pages: pages).register(on: router)
+        ScanPages(services: services, pages: pages).register(on: router)
         return router
     }
 

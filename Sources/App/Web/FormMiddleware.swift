@@ -1,5 +1,6 @@
 import Accounts
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// Reads a posted form once and checks its CSRF token: the session's token when signed in, otherwise the
@@ -12,6 +13,13 @@ struct FormMiddleware: RouterMiddleware {
         guard request.method == .post, !request.isAPI else { return try await next(request, context) }
         var request = request
         var context = context
+        // Pages' scripts post JSON with the session's token in a header (same-origin only: CORS is not enabled).
+        if request.headers[.contentType]?.hasPrefix("application/json") == true {
+            guard let session = context.session, let sent = request.headers[.csrfToken], constantTimeEqual(session.csrfToken, sent) else {
+                throw HTTPError(.forbidden, message: "missing or wrong CSRF token")
+            }
+            return try await next(request, context)
+        }
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         let form = FormData.parse(String(buffer: body))
         let expected = context.session?.csrfToken ?? request.cookies[Self.preLoginCookie]?.value
@@ -27,6 +35,10 @@ struct FormMiddleware: RouterMiddleware {
         guard x.count == y.count else { return false }
         return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
+}
+
+extension HTTPField.Name {
+    static let csrfToken = Self("X-CSRF-Token")!
 }
 
 /// `application/x-www-form-urlencoded` fields; the last value of a repeated name wins.
