@@ -6,22 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-20}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
-swift build -c release --product sentinel >/dev/null
-(cd Benchmarks && swift build -c release --product HelloHummingbird >/dev/null)
-SENTINEL=$(swift build -c release --show-bin-path)/sentinel
-HELLO=$(cd Benchmarks && swift build -c release --show-bin-path)/HelloHummingbird
-DIR=$(mktemp -d /tmp/sentinel-bench.XXXXXX)
+source scripts/bench-lib.sh
+build_binaries
 DB=${DATABASE:-sqlite://$DIR/bench.sqlite}
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$DIR"; }
-trap cleanup EXIT
-SENTINEL_LOG_LEVEL=warning "$SENTINEL" serve --demo --port 18290 --database "$DB" >"$DIR/sentinel.log" 2>&1 &
-PIDS+=($!)
-"$HELLO" 18291 >"$DIR/hello.log" 2>&1 &
-PIDS+=($!)
-for port in 18290 18291; do for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done; done
-ADMIN=$(curl -fs -X POST -H 'Content-Type: application/json' -d '{"username":"demo-admin","password":"sentinel-demo"}' \
-  http://127.0.0.1:18290/api/v1/auth/token | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+start_servers 18290 18291 "$DB"
+ADMIN=$(demo_token 18290 demo-admin)
 export TOKENS=$(curl -fs -H "Authorization: Bearer $ADMIN" 'http://127.0.0.1:18290/api/v1/venues?status=approved' \
   | python3 -c 'import json,sys; print(",".join(v["token"] for v in json.load(sys.stdin)["items"]))')
 

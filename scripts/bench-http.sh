@@ -8,26 +8,10 @@ DURATION=${1:-10}
 CONNECTIONS=${2:-32}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
 
-swift build -c release --product sentinel >/dev/null
-(cd Benchmarks && swift build -c release --product HelloHummingbird >/dev/null)
-SENTINEL=$(swift build -c release --show-bin-path)/sentinel
-HELLO=$(cd Benchmarks && swift build -c release --show-bin-path)/HelloHummingbird
-
-DIR=$(mktemp -d /tmp/sentinel-bench.XXXXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$DIR"; }
-trap cleanup EXIT
-
-SENTINEL_LOG_LEVEL=warning "$SENTINEL" serve --demo --port 18280 --database "sqlite://$DIR/bench.sqlite" >"$DIR/sentinel.log" 2>&1 &
-PIDS+=($!)
-"$HELLO" 18281 >"$DIR/hello.log" 2>&1 &
-PIDS+=($!)
-for port in 18280 18281; do
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-done
-TOKEN=$(curl -fs -X POST -H 'Content-Type: application/json' \
-  -d '{"username":"demo-leader","password":"sentinel-demo"}' http://127.0.0.1:18280/api/v1/auth/token \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+source scripts/bench-lib.sh
+build_binaries
+start_servers 18280 18281 "sqlite://$DIR/bench.sqlite"
+TOKEN=$(demo_token 18280 demo-leader)
 
 run() { # name url [header]
   local out

@@ -15,9 +15,13 @@ public enum SentinelApplication {
 
     /// Prepares the database (migrations, bundled areas, demo accounts) and returns the router.
     public static func buildRouter(config: AppConfig, database: Database) async throws -> Router<SentinelContext> {
+        try await buildRouter(services: Services(config: config, database: database))
+    }
+
+    static func buildRouter(services: Services) async throws -> Router<SentinelContext> {
+        let config = services.config, database = services.database
         bootstrapMetrics()
         try await Migrator().migrate(database)
-        let services = Services(config: config, database: database)
         try await BundledAreas.loadIfNeeded(into: services.areas)
         if config.demo { try await DemoSeed.seedIfNeeded(services.accounts) }
         let pages = try await PageRenderer.bundled()
@@ -53,12 +57,13 @@ public enum SentinelApplication {
     }
 
     public static func build(config: AppConfig, database: Database, logger: Logger) async throws -> some ApplicationProtocol {
-        let router = try await buildRouter(config: config, database: database)
+        let services = Services(config: config, database: database)
+        let router = try await buildRouter(services: services)
         return Application(
             router: router,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Sentinel"),
             services: [DatabaseCloser(database: database),
-                       CheckInPurgeService(store: Services(config: config, database: database).checkIns, logger: logger)],
+                       CheckInPurgeService(store: services.checkIns, logger: logger)],
             logger: logger)
     }
 }

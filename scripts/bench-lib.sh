@@ -1,0 +1,30 @@
+# Shared by the benchmark scripts: release builds of Sentinel and the hello-world reference, servers on
+# loopback that stop with the script, and a bearer token from the demo accounts.
+
+build_binaries() {
+  swift build -c release --product sentinel >/dev/null
+  (cd Benchmarks && swift build -c release --product HelloHummingbird >/dev/null)
+  SENTINEL=$(swift build -c release --show-bin-path)/sentinel
+  HELLO=$(cd Benchmarks && swift build -c release --show-bin-path)/HelloHummingbird
+  DIR=$(mktemp -d /tmp/sentinel-bench.XXXXXX)
+  PIDS=()
+  trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$DIR"' EXIT
+}
+
+# start_servers SENTINEL_PORT HELLO_PORT DATABASE_URL
+start_servers() {
+  SENTINEL_LOG_LEVEL=warning "$SENTINEL" serve --demo --port "$1" --database "$3" >"$DIR/sentinel.log" 2>&1 &
+  PIDS+=($!)
+  "$HELLO" "$2" >"$DIR/hello.log" 2>&1 &
+  PIDS+=($!)
+  for port in "$1" "$2"; do
+    for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+    curl -fs "http://127.0.0.1:$port/healthz" >/dev/null || { echo "server on $port did not start"; cat "$DIR"/*.log; exit 1; }
+  done
+}
+
+# demo_token PORT USERNAME
+demo_token() {
+  curl -fs -X POST -H 'Content-Type: application/json' -d "{\"username\":\"$2\",\"password\":\"sentinel-demo\"}" \
+    "http://127.0.0.1:$1/api/v1/auth/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
+}
