@@ -64,6 +64,9 @@ struct Serve: AsyncParsableCommand {
         config.vintage = vintage ?? env.string(forKey: "sentinel.vintage") ?? config.vintage
         config.demo = demo || env.bool(forKey: "sentinel.demo") == true
         config.secureCookies = env.bool(forKey: "sentinel.secure.cookies") ?? false
+        config.publicRatePerSecond = env.double(forKey: "sentinel.public.rate") ?? config.publicRatePerSecond
+        config.publicBurst = env.double(forKey: "sentinel.public.burst") ?? config.publicBurst
+        config.publicBaseURL = env.string(forKey: "sentinel.public.url")
         config.database = try db.resolve(env)
         guard (1...65535).contains(config.port) else { throw ValidationError("--port must be 1–65535") }
 

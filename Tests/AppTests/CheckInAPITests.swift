@@ -303,3 +303,31 @@ func makeVenue(_ client: some TestClientProtocol, token: String, commune: String
         }
     }
 }
+
+@Suite struct PublicRateLimitTests {
+    @Test func aScriptHammeringThePublicEndpointsIsSlowedButStaffAreNot() async throws {
+        var config = TestApp.config()
+        config.publicRatePerSecond = 0.01
+        config.publicBurst = 3
+        try await TestApp.with(.sqlite, config: config) { app, client in
+            let (_, officer) = try await app.account(.districtOfficer, area: "731")
+            let (_, venueToken) = try await makeVenue(client, token: officer)
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<5 {
+                try await client.execute(uri: "/api/v1/checkins", method: .post, headers: .json(),
+                                         body: ByteBuffer(string: checkInJSON(token: venueToken))) { statuses.append($0.status) }
+            }
+            #expect(statuses == [.created, .created, .created, .tooManyRequests, .tooManyRequests])
+            try await client.execute(uri: "/c/\(venueToken)", method: .get) { response throws in
+                #expect(response.status == .tooManyRequests)
+                #expect(response.headers[.retryAfter] != nil)
+            }
+            try await client.execute(uri: "/api/v1/venues", method: .get, headers: .bearer(officer)) { #expect($0.status == .ok) }
+            let batch = "[" + checkInJSON(token: venueToken) + "]"
+            let (_, operatorToken) = try await app.account(.venueOperator, area: "25993")
+            try await client.execute(uri: "/api/v1/checkins", method: .post, headers: .json(bearer: operatorToken), body: ByteBuffer(string: batch)) {
+                #expect($0.status == .ok, "signed-in senders are not limited here")
+            }
+        }
+    }
+}

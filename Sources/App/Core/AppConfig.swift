@@ -20,6 +20,10 @@ public struct AppConfig: Sendable {
     public var secureCookies: Bool = false
     /// The address printed in venue QR codes and posters; by default this server's own.
     public var publicBaseURL: String? = nil
+    /// Requests per second (and burst) an address may make to the public endpoints without signing in.
+    /// A market gate's Wi-Fi may put many phones behind one address: the defaults allow a queue of people.
+    public var publicRatePerSecond: Double = 20
+    public var publicBurst: Double = 100
     /// How long check-ins are kept before the daily purge.
     public var checkInRetention: TimeInterval = 28 * 24 * 3600
 

@@ -37,6 +37,9 @@ public enum SentinelApplication {
             router.add(middleware: FileMiddleware(staticFolder, urlBasePath: "/static", searchForIndexHtml: false))
         }
         router.add(middleware: SessionMiddleware(sessions: services.sessions))
+        router.add(middleware: PublicRateLimitMiddleware(
+            limiter: RateLimiter(ratePerSecond: config.publicRatePerSecond, burst: config.publicBurst),
+            paths: ["/api/v1/checkins", "/c/", "/my-qr", "/api/v1/auth/token", "/login"]))
         router.add(middleware: FormMiddleware())
 
         HealthController(database: database, metrics: MetricsSetup.registry).register(on: router)
