@@ -82,7 +82,8 @@ let package = Package(
         // Venues, QR posters, check-ins (health and travel declarations to come).
         .target(
             name: "CheckIn",
-            dependencies: ["Domain", "Storage", "Accounts", "People", "Codes", .product(name: "SQLKit", package: "sql-kit")]
+            dependencies: ["Domain", "Storage", "Accounts", "People", "Codes", .product(name: "SQLKit", package: "sql-kit")],
+            resources: [.copy("Resources/declaration-rules.json")]
         ),
         // The composition root: HTTP API, web pages, middleware, metrics.
         .target(
@@ -134,7 +135,7 @@ let package = Package(
                                                          .product(name: "SQLKit", package: "sql-kit")]),
         .testTarget(
             name: "AppTests",
-            dependencies: ["App", "TestSupport", "Accounts", "Domain", "Storage", "Geography",
+            dependencies: ["App", "TestSupport", "Accounts", "Domain", "Storage", "Geography", "CheckIn", "People",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "SQLKit", package: "sql-kit"),

@@ -20,9 +20,10 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         case .admin:
             return Set(Permission.allCases)
         case .epidemiologist:
-            return [.readAreas, .readDashboards, .readPersons, .writePersons, .readVenues, .readCheckIns]
+            return [.readAreas, .readDashboards, .readPersons, .writePersons, .readVenues, .readCheckIns, .followUpDeclarations]
         case .districtOfficer, .communeOfficer:
-            return [.readAreas, .readDashboards, .readPersons, .writePersons, .readVenues, .manageVenues, .readCheckIns]
+            return [.readAreas, .readDashboards, .readPersons, .writePersons, .readVenues, .manageVenues, .readCheckIns,
+                    .followUpDeclarations]
         case .sampler, .lab, .vaccinator:
             return [.readAreas, .readPersons]
         case .facilityManager:
@@ -59,4 +60,6 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case readCheckIns = "checkins.read"
     /// Send batches of check-ins through the API (venue apps and scanners).
     case submitCheckIns = "checkins.submit"
+    /// The commune health station's queue of flagged health declarations: read it and record the follow-up.
+    case followUpDeclarations = "declarations.follow_up"
 }

@@ -47,5 +47,6 @@ public enum Migrations {
     public static let all: [Migration] = [
         M0001_Foundation.migration,
         M0002_CheckIn.migration,
+        M0003_Declarations.migration,
     ]
 }

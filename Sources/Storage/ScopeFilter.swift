@@ -10,9 +10,11 @@ public struct ScopeFilter: Sendable {
     public init(scopeCode: String) { self.scopeCode = scopeCode }
     public init(_ principal: Principal) { self.scopeCode = principal.scopeCode }
 
-    /// `column IN (units under the scope)`, for a WHERE clause.
+    /// `column IN (units under the scope)`, for a WHERE clause; `column` may be qualified ("d.commune_code").
     public func predicate(_ column: String) -> SQLQueryString {
-        "\(ident: column) IN (SELECT descendant FROM area_closure WHERE ancestor = \(bind: scopeCode))"
+        let parts = column.split(separator: ".", maxSplits: 1).map(String.init)
+        let target = parts.count == 2 ? SQLColumn(parts[1], table: parts[0]) : SQLColumn(parts[0])
+        return "\(target) IN (SELECT descendant FROM area_closure WHERE ancestor = \(bind: scopeCode))"
     }
 
     /// True when `areaCode` lies inside the scope (a unit is inside itself).

@@ -3,6 +3,8 @@ import App
 import Domain
 import Foundation
 import Geography
+import CheckIn
+import People
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -46,6 +48,9 @@ import TestSupport
             let (venue731, _) = try await makeVenue(client, token: officer731)
             let commune732 = try await AreaStore(database: app.database).children(of: "732", vintage: "2021").first!.code
             let (venue732, _) = try await makeVenue(client, token: officer732, commune: commune732)
+            let declaration732 = try await DeclarationStore(database: app.database, rules: try DeclarationStore.bundledRules()).submit(
+                DeclarationSubmission(clientId: UUID().uuidString, person: PersonClaim(idNumber: "075000000732", name: "Ở 732"),
+                                      communeCode: commune732, symptoms: [.fever], exposures: [], travel: nil)).id
             // An officer's venue has no operator: operators may read only their own, so never these.
             let readVenue: (Role, String, String) -> Bool = { role, scope, area in role.may(.readVenues) && Self.covers(scope, area) }
             let routes: [Route] = [
@@ -94,6 +99,11 @@ import TestSupport
                 Route(method: .get, uri: "/venues/\(venue731)/poster", web: true, permission: nil, targetArea: nil,
                       rule: { readVenue($0, $1, "25993") }),
                 Route(method: .post, uri: "/venues/\(venue732)/suspend", web: true, permission: .manageVenues, targetArea: commune732),
+                Route(method: .get, uri: "/api/v1/declarations/queue", web: false, permission: .followUpDeclarations, targetArea: nil),
+                Route(method: .get, uri: "/api/v1/declarations/counts", web: false, permission: .readDashboards, targetArea: nil),
+                Route(method: .post, uri: "/api/v1/declarations/\(declaration732)/follow-up", web: false, permission: .followUpDeclarations,
+                      targetArea: commune732, body: #"{"status":"called"}"#),
+                Route(method: .get, uri: "/declarations", web: true, permission: .followUpDeclarations, targetArea: nil),
                 Route(method: .get, uri: "/venues/\(venue731)/scan", web: true, permission: nil, targetArea: nil,
                       rule: { role, scope in readVenue(role, scope, "25993") && role.may(.manageVenues) }),
             ]

@@ -331,3 +331,36 @@ func makeVenue(_ client: some TestClientProtocol, token: String, commune: String
         }
     }
 }
+
+@Suite struct DeclarationAPITests {
+    @Test func aCitizenDeclaresAndTheStationSeesItInItsQueue() async throws {
+        try await TestApp.with(.sqlite) { app, client in
+            let body = #"{"clientId":"\#(UUID().uuidString)","person":{"phone":"0912000111","name":"Đỗ Văn Ho"},"communeCode":"25993","symptoms":["cough"],"exposures":[]}"#
+            try await client.execute(uri: "/api/v1/declarations", method: .post, headers: .json(), body: ByteBuffer(string: body)) { response throws in
+                #expect(response.status == .created)
+                #expect(try json(response.body)["flagged"] as? Bool == true)
+            }
+            try await client.execute(uri: "/api/v1/declarations", method: .post, headers: .json(),
+                                     body: ByteBuffer(string: #"{"clientId":"x","person":{},"communeCode":"25993","symptoms":["sneezing"],"exposures":[]}"#)) { response throws in
+                #expect(response.status == .badRequest)
+                let errors = try json(response.body)["errors"] as? [[String: String]]
+                #expect(errors?.first?["field"]?.hasPrefix("symptoms") == true)
+            }
+            let (_, station) = try await app.account(.communeOfficer, area: "25993")
+            try await client.execute(uri: "/api/v1/declarations/queue", method: .get, headers: .bearer(station)) { response throws in
+                let items = try json(response.body)["items"] as? [[String: Any]]
+                #expect(items?.map { $0["name"] as? String } == ["Đỗ Văn Ho"])
+            }
+            // The same through the citizen's form, without JavaScript.
+            var csrf = ""
+            try await client.execute(uri: "/khai-bao", method: .get) { response throws in csrf = try #require(cookie("sentinel_csrf", in: response)) }
+            let form = "_csrf=\(csrf)&clientId=\(UUID().uuidString)&name=Mai&phone=0912000222&communeCode=25993&exposure_contact_with_case=1"
+            try await client.execute(uri: "/khai-bao", method: .post,
+                                     headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "sentinel_csrf=\(csrf)"],
+                                     body: ByteBuffer(string: form)) { response throws in
+                #expect(response.status == .created)
+                #expect(String(buffer: response.body).contains("sẽ gọi điện"))
+            }
+        }
+    }
+}

@@ -39,7 +39,7 @@ public enum SentinelApplication {
         router.add(middleware: SessionMiddleware(sessions: services.sessions))
         router.add(middleware: PublicRateLimitMiddleware(
             limiter: RateLimiter(ratePerSecond: config.publicRatePerSecond, burst: config.publicBurst),
-            paths: ["/api/v1/checkins", "/c/", "/my-qr", "/api/v1/auth/token", "/login"]))
+            paths: ["/api/v1/checkins", "/c/", "/my-qr", "/api/v1/auth/token", "/login", "/api/v1/declarations", "/khai-bao"]))
         router.add(middleware: FormMiddleware())
 
         HealthController(database: database, metrics: MetricsSetup.registry).register(on: router)
@@ -49,6 +49,7 @@ public enum SentinelApplication {
         AuditController(services: services).register(on: router)
         VenuesController(services: services).register(on: router)
         CheckInController(services: services).register(on: router)
+        DeclarationsController(services: services).register(on: router)
 
         SessionPages(services: services, pages: pages, demoAccounts: config.demo ? DemoSeed.accounts : []).register(on: router)
         HomePage(services: services, pages: pages).register(on: router)
@@ -56,6 +57,7 @@ public enum SentinelApplication {
         AdminPages(services: services, pages: pages).register(on: router)
         VenuePages(services: services, pages: pages).register(on: router)
         ScanPages(services: services, pages: pages).register(on: router)
+        DeclarationPages(services: services, pages: pages).register(on: router)
         return router
     }
 

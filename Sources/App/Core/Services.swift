@@ -17,6 +17,7 @@ public struct Services: Sendable {
     public let checkIns: CheckInStore
     /// Single check-ins go through here, to share transactions under load.
     public let checkInBatcher: CheckInBatcher
+    public let declarations: DeclarationStore
 
     public init(config: AppConfig, database: Database) {
         self.config = config
@@ -32,5 +33,7 @@ public struct Services: Sendable {
         rules.retention = config.checkInRetention
         self.checkIns = CheckInStore(database: database, rules: rules)
         self.checkInBatcher = CheckInBatcher(store: checkIns)
+        // The bundled rules ship with the binary; a failure to read them is a broken build, caught by the tests.
+        self.declarations = DeclarationStore(database: database, rules: (try? DeclarationStore.bundledRules()) ?? [])
     }
 }

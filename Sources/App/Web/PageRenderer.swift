@@ -37,6 +37,7 @@ public struct PageRenderer: Sendable {
             model["canAccounts"] = p.role.may(.readAccounts)
             model["canAudit"] = p.role.may(.readAudit)
             model["canVenues"] = p.role.may(.readVenues) || p.role.may(.readOwnVenues)
+            model["canDeclarations"] = p.role.may(.followUpDeclarations)
         }
         return model
     }
