@@ -104,6 +104,7 @@ import TestSupport
                 Route(method: .post, uri: "/api/v1/declarations/\(declaration732)/follow-up", web: false, permission: .followUpDeclarations,
                       targetArea: commune732, body: #"{"status":"called"}"#),
                 Route(method: .get, uri: "/declarations", web: true, permission: .followUpDeclarations, targetArea: nil),
+                Route(method: .get, uri: "/declarations/counts", web: true, permission: .readDashboards, targetArea: nil),
                 Route(method: .get, uri: "/venues/\(venue731)/scan", web: true, permission: nil, targetArea: nil,
                       rule: { role, scope in readVenue(role, scope, "25993") && role.may(.manageVenues) }),
             ]

@@ -361,6 +361,17 @@ func makeVenue(_ client: some TestClientProtocol, token: String, commune: String
                 #expect(response.status == .created)
                 #expect(String(buffer: response.body).contains("sẽ gọi điện"))
             }
+            let (leader, _) = try await app.account(.leader, area: "75")
+            let web = try await app.sessions.issue(for: leader, kind: .web, lifetime: 600)
+            try await client.execute(uri: "/declarations/counts", method: .get, headers: [.cookie: "sentinel_session=\(web.token)"]) { response throws in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(html.contains("Thành phố Biên Hòa"))
+                #expect(html.contains("<td class=\"num\">2</td><td class=\"num\">2</td>"), "two declarants, both flagged")
+            }
+            try await client.execute(uri: "/declarations/counts?date=2021-13-40", method: .get, headers: [.cookie: "sentinel_session=\(web.token)"]) {
+                #expect($0.status == .unprocessableContent)
+            }
         }
     }
 }

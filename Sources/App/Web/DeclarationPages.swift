@@ -42,6 +42,25 @@ struct DeclarationPages {
             }]
             return pages.render("queue", title: pages.text("queue_title", context), model: model, context: context, request: request)
         }
+        // The table of seed 001: declarants and flagged declarations per district on a day.
+        router.get("/declarations/counts") { request, context -> Response in
+            let principal = try context.requirePrincipal()
+            let day = request.uri.queryParameters.get("date").flatMap { $0.isEmpty ? nil : $0 } ?? DeclarationStore.localDay(Date())
+            guard day.count == 10, ISO8601DateFormatter.day.date(from: day) != nil else {
+                throw ValidationFailure([FieldError("date", "a day as YYYY-MM-DD")])
+            }
+            let counts = try await services.declarations.counts(day: day, by: principal, trace: context.trace())
+            var rows: [[String: Any]] = []
+            for c in counts {
+                let name = try await services.areas.unit(code: c.areaCode, vintage: "2021")?.name ?? c.areaCode
+                rows.append(["code": c.areaCode, "name": name, "declarants": c.declarants, "flagged": c.flagged])
+            }
+            let model: [String: Any] = [
+                "date": day, "rows": rows,
+                "totalDeclarants": counts.reduce(0) { $0 + $1.declarants }, "totalFlagged": counts.reduce(0) { $0 + $1.flagged },
+            ]
+            return pages.render("counts", title: pages.text("counts_title", context), model: model, context: context, request: request)
+        }
         for status in [FollowUp.called, .referred, .noAction] {
             router.post("/declarations/{id}/\(status.rawValue)") { _, context -> Response in
                 let principal = try context.requirePrincipal()
