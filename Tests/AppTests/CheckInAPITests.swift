@@ -375,3 +375,26 @@ func makeVenue(_ client: some TestClientProtocol, token: String, commune: String
         }
     }
 }
+
+@Suite struct SignedInCitizenFormTests {
+    /// A staff member who is signed in and checks in at a market with the plain form: the page must carry the token
+    /// the form check expects (the session's), not the pre-login one.
+    @Test func aSignedInPersonCanUseTheCheckInForm() async throws {
+        try await TestApp.with(.sqlite) { app, client in
+            let (officerAccount, officer) = try await app.account(.districtOfficer, area: "731")
+            let (_, venueToken) = try await makeVenue(client, token: officer)
+            let web = try await app.sessions.issue(for: officerAccount, kind: .web, lifetime: 600)
+            var html = ""
+            try await client.execute(uri: "/c/\(venueToken)", method: .get, headers: [.cookie: "sentinel_session=\(web.token)"]) { response throws in
+                html = String(buffer: response.body)
+                #expect(cookie("sentinel_csrf", in: response) == nil, "no pre-login cookie when signed in")
+            }
+            #expect(html.contains("value=\"\(web.csrfToken)\""))
+            try await client.execute(uri: "/c/\(venueToken)", method: .post,
+                                     headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "sentinel_session=\(web.token)"],
+                                     body: ByteBuffer(string: "_csrf=\(web.csrfToken)&name=C%C3%A1n+b%E1%BB%99&phone=0912000333")) { response throws in
+                #expect(response.status == .created)
+            }
+        }
+    }
+}

@@ -73,7 +73,7 @@ struct DeclarationPages {
 
     private func form(_ request: Request, _ context: SentinelContext, receipt: (String, Bool)?, errors: [FieldError],
                       status: HTTPResponse.Status = .ok) async throws -> Response {
-        let csrf = context.session?.csrfToken ?? request.cookies[FormMiddleware.preLoginCookie]?.value ?? SessionStore.randomToken()
+        let csrf = FormToken.token(request, context)
         var model: [String: Any] = [
             "csrf": csrf, "clientId": UUID().uuidString,
             "symptoms": Symptom.allCases.map { ["value": $0.rawValue, "label": pages.text("symptom_" + $0.rawValue, context)] },
@@ -83,10 +83,7 @@ struct DeclarationPages {
         if let (message, ok) = receipt { model["receipt"] = message; model["receiptClass"] = ok ? "notice" : "alert" }
         var response = pages.render("declare", title: pages.text("declare_title", context), model: model, context: context,
                                     request: request, status: status)
-        if context.session == nil {
-            response.setCookie(Cookie(name: FormMiddleware.preLoginCookie, value: csrf, path: "/", secure: services.config.secureCookies,
-                                      httpOnly: true, sameSite: .strict))
-        }
+        FormToken.attach(csrf, to: &response, context: context, secure: services.config.secureCookies)
         return response
     }
 }

@@ -41,6 +41,20 @@ extension HTTPField.Name {
     static let csrfToken = Self("X-CSRF-Token")!
 }
 
+/// The token a page's form must carry — the one `FormMiddleware` will expect: the session's when signed in,
+/// otherwise the pre-login cookie's (made here when the browser has none yet).
+enum FormToken {
+    static func token(_ request: Request, _ context: SentinelContext) -> String {
+        context.session?.csrfToken ?? request.cookies[FormMiddleware.preLoginCookie]?.value ?? SessionStore.randomToken()
+    }
+
+    /// Sets the pre-login cookie holding `token` when nobody is signed in.
+    static func attach(_ token: String, to response: inout Response, context: SentinelContext, secure: Bool) {
+        guard context.session == nil else { return }
+        response.setCookie(Cookie(name: FormMiddleware.preLoginCookie, value: token, path: "/", secure: secure, httpOnly: true, sameSite: .strict))
+    }
+}
+
 /// `application/x-www-form-urlencoded` fields; the last value of a repeated name wins.
 enum FormData {
     static func parse(_ text: String) -> [String: String] {

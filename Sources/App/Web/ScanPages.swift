@@ -62,15 +62,12 @@ struct ScanPages {
     private func myQR(_ request: Request, _ context: SentinelContext, error: String?, status: HTTPResponse.Status = .ok) async throws
         -> Response
     {
-        let csrf = context.session?.csrfToken ?? request.cookies[FormMiddleware.preLoginCookie]?.value ?? SessionStore.randomToken()
+        let csrf = FormToken.token(request, context)
         var model: [String: Any] = ["csrf": csrf]
         if let error { model["error"] = error }
         var response = pages.render("myqr", title: pages.text("myqr_title", context), model: model, context: context, request: request,
                                     status: status)
-        if context.session == nil {
-            response.setCookie(Cookie(name: FormMiddleware.preLoginCookie, value: csrf, path: "/", secure: services.config.secureCookies,
-                                      httpOnly: true, sameSite: .strict))
-        }
+        FormToken.attach(csrf, to: &response, context: context, secure: services.config.secureCookies)
         return response
     }
 

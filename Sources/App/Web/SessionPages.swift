@@ -18,7 +18,7 @@ struct SessionPages {
 
     private func showLogin(_ request: Request, _ context: SentinelContext, error: String?, username: String,
                            status: HTTPResponse.Status = .ok) async throws -> Response {
-        let csrf = request.cookies[FormMiddleware.preLoginCookie]?.value ?? SessionStore.randomToken()
+        let csrf = FormToken.token(request, context)
         var model: [String: Any] = [
             "csrf": csrf, "username": username,
             "next": safeLocalPath(request.uri.queryParameters.get("next")) ?? safeLocalPath(context.form["next"]) ?? "/",
@@ -32,8 +32,7 @@ struct SessionPages {
         }
         var response = pages.render("login", title: pages.text("login_title", context), model: model, context: context,
                                     request: request, status: status)
-        response.setCookie(Cookie(name: FormMiddleware.preLoginCookie, value: csrf, path: "/", secure: services.config.secureCookies,
-                                  httpOnly: true, sameSite: .strict))
+        FormToken.attach(csrf, to: &response, context: context, secure: services.config.secureCookies)
         return response
     }
 

@@ -38,15 +38,14 @@ struct VenuePages {
     private func checkInPage(_ request: Request, _ context: SentinelContext, result: (String, Bool)?,
                              status: HTTPResponse.Status = .ok) async throws -> Response {
         let venue = try await venue(token: context)
-        let csrf = request.cookies[FormMiddleware.preLoginCookie]?.value ?? SessionStore.randomToken()
+        let csrf = FormToken.token(request, context)
         var model: [String: Any] = [
             "venue": ["name": venue.name, "address": venue.address, "token": venue.token], "csrf": csrf,
         ]
         if venue.status != .approved { model["result"] = pages.text("checkin_venue_inactive", context); model["resultClass"] = "bad" }
         if let (message, ok) = result { model["result"] = message; model["resultClass"] = ok ? "ok" : "bad" }
         var response = pages.render("checkin", title: venue.name, model: model, context: context, request: request, status: status)
-        response.setCookie(Cookie(name: FormMiddleware.preLoginCookie, value: csrf, path: "/", secure: services.config.secureCookies,
-                                  httpOnly: true, sameSite: .strict))
+        FormToken.attach(csrf, to: &response, context: context, secure: services.config.secureCookies)
         return response
     }
 
