@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "sentinel", targets: ["Run"]),
         // For the benchmark package beside this one (Benchmarks/), not a public API.
-        .library(name: "SentinelKit", targets: ["Domain", "Storage", "Geography", "Accounts", "People", "CheckIn", "Codes", "App"]),
+        .library(name: "SentinelKit", targets: ["Domain", "Storage", "Geography", "Accounts", "People", "CheckIn", "Codes", "ContactTracing", "App"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -77,7 +77,7 @@ let package = Package(
         // One record per person across every capability.
         .target(
             name: "People",
-            dependencies: ["Domain", "Storage", .product(name: "SQLKit", package: "sql-kit")]
+            dependencies: ["Domain", "Storage", "Accounts", .product(name: "SQLKit", package: "sql-kit")]
         ),
         // Venues, QR posters, check-ins (health and travel declarations to come).
         .target(
@@ -85,11 +85,18 @@ let package = Package(
             dependencies: ["Domain", "Storage", "Accounts", "People", "Codes", .product(name: "SQLKit", package: "sql-kit")],
             resources: [.copy("Resources/declaration-rules.json")]
         ),
+        // Cases, the co-location tracing engine, contacts F1/F2, follow-up, clusters, the outbox.
+        .target(
+            name: "ContactTracing",
+            dependencies: ["Domain", "Storage", "Accounts", "People", .product(name: "SQLKit", package: "sql-kit"),
+                           .product(name: "Logging", package: "swift-log")],
+            resources: [.copy("Resources/tracing-rules.json"), .copy("Resources/quarantine-rules.json")]
+        ),
         // The composition root: HTTP API, web pages, middleware, metrics.
         .target(
             name: "App",
             dependencies: [
-                "Domain", "Storage", "Geography", "Accounts", "People", "CheckIn", "Codes",
+                "Domain", "Storage", "Geography", "Accounts", "People", "CheckIn", "Codes", "ContactTracing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -129,13 +136,18 @@ let package = Package(
             dependencies: ["CheckIn", "People", "Accounts", "Geography", "Storage", "Domain", "TestSupport",
                            .product(name: "SQLKit", package: "sql-kit")]
         ),
+        .testTarget(
+            name: "ContactTracingTests",
+            dependencies: ["ContactTracing", "CheckIn", "People", "Accounts", "Geography", "Storage", "Domain", "TestSupport",
+                           .product(name: "SQLKit", package: "sql-kit")]
+        ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport", "Domain", .product(name: "SQLKit", package: "sql-kit")]),
         .testTarget(name: "GeographyTests", dependencies: ["Geography", "Storage", "TestSupport", "Domain"]),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Storage", "TestSupport", "Domain", "Geography",
                                                          .product(name: "SQLKit", package: "sql-kit")]),
         .testTarget(
             name: "AppTests",
-            dependencies: ["App", "TestSupport", "Accounts", "Domain", "Storage", "Geography", "CheckIn", "People",
+            dependencies: ["App", "TestSupport", "Accounts", "Domain", "Storage", "Geography", "CheckIn", "People", "ContactTracing",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "SQLKit", package: "sql-kit"),

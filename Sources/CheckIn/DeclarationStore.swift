@@ -189,7 +189,8 @@ public struct DeclarationStore: Sendable {
     }
 }
 
-public struct DeclarationNotFound: Error, Equatable {
+public struct DeclarationNotFound: MissingRecord, Equatable {
+    public var detail: String { "No such declaration." }
     public let id: Int64
     public init(id: Int64) { self.id = id }
 }

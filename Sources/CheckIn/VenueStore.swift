@@ -4,7 +4,8 @@ import Foundation
 import SQLKit
 import Storage
 
-public struct VenueNotFound: Error, Equatable {
+public struct VenueNotFound: MissingRecord, Equatable {
+    public var detail: String { "No such venue." }
     public let id: Int64
     public init(id: Int64) { self.id = id }
 }

@@ -28,3 +28,18 @@ public struct Validator: Sendable {
         if !errors.isEmpty { throw ValidationFailure(errors) }
     }
 }
+
+/// A record the client named does not exist: the API answers 404 with `detail`.
+public protocol MissingRecord: Error {
+    var detail: String { get }
+}
+
+/// The request conflicts with the record's present state: the API answers 409 with `detail` and the fields concerned.
+public protocol ConflictingState: Error {
+    var detail: String { get }
+    var fields: [FieldError] { get }
+}
+
+extension ConflictingState {
+    public var fields: [FieldError] { [] }
+}

@@ -20,10 +20,15 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         case .admin:
             return Set(Permission.allCases)
         case .epidemiologist:
-            return [.readAreas, .readDashboards, .readPersons, .writePersons, .readVenues, .readCheckIns, .followUpDeclarations]
-        case .districtOfficer, .communeOfficer:
+            return [.readAreas, .readDashboards, .readPersons, .writePersons, .readVenues, .readCheckIns, .followUpDeclarations,
+                    .readCases, .manageCases, .traceCases, .followUpCases]
+        case .districtOfficer:
             return [.readAreas, .readDashboards, .readPersons, .writePersons, .readVenues, .manageVenues, .readCheckIns,
-                    .followUpDeclarations]
+                    .followUpDeclarations, .readCases, .manageCases, .traceCases, .followUpCases]
+        case .communeOfficer:
+            // The commune health station follows up the contacts assigned to it; investigations are the district's and CDC's.
+            return [.readAreas, .readDashboards, .readPersons, .writePersons, .readVenues, .manageVenues, .readCheckIns,
+                    .followUpDeclarations, .readCases, .followUpCases]
         case .sampler, .lab, .vaccinator:
             return [.readAreas, .readPersons]
         case .facilityManager:
@@ -62,4 +67,12 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case submitCheckIns = "checkins.submit"
     /// The commune health station's queue of flagged health declarations: read it and record the follow-up.
     case followUpDeclarations = "declarations.follow_up"
+    /// Cases (F0, F1, F2, suspected) and their lists within the area.
+    case readCases = "cases.read"
+    /// Open cases, reclassify them, group them into clusters.
+    case manageCases = "cases.manage"
+    /// Run tracing for a case and confirm or reject its candidates.
+    case traceCases = "cases.trace"
+    /// Record calls, quarantine, tests and release of the contacts assigned to the area.
+    case followUpCases = "cases.follow_up"
 }

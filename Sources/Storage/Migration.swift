@@ -48,5 +48,6 @@ public enum Migrations {
         M0001_Foundation.migration,
         M0002_CheckIn.migration,
         M0003_Declarations.migration,
+        M0004_Tracing.migration,
     ]
 }

@@ -41,6 +41,10 @@ public struct Problem: Codable, Sendable, Equatable {
                            errors: [FieldError("username", "already taken")])
         case let notFound as NotFound:
             return Problem(status: .notFound, detail: notFound.detail)
+        case let missing as any MissingRecord:
+            return Problem(status: .notFound, detail: missing.detail)
+        case let conflict as any ConflictingState:
+            return Problem(status: .conflict, detail: conflict.detail, errors: conflict.fields.isEmpty ? nil : conflict.fields)
         case is NIOTooManyBytesErrorMarker:
             return Problem(status: .contentTooLarge, detail: "The request body is too large.")
         case let http as HTTPError:
