@@ -79,12 +79,7 @@ public struct DeclarationStore: Sendable {
     }
 
     /// The local (Asia/Ho_Chi_Minh) calendar day of an instant, as the epidemic calendar counts it.
-    public static func localDay(_ instant: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
-        let c = calendar.dateComponents([.year, .month, .day], from: instant)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
-    }
+    public static func localDay(_ instant: Date) -> String { LocalDay.string(instant) }
 
     /// Stores a declaration once per client id, flagging it by the rules in force today.
     public func submit(_ d: DeclarationSubmission, now: Date = Date()) async throws -> DeclarationReceipt {

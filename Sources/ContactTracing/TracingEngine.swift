@@ -44,12 +44,7 @@ public struct TracingEngine: Sendable {
     private func ownVisits(_ person: Int64, window: DateInterval, rules: TracingRules, on db: any SQLDatabase) async throws
         -> ([Visit], [Int64: VenueFacts])
     {
-        let rows = try await db.raw("""
-            SELECT c.venue_id, c.checked_in_at, c.checked_out_at, v.name, v.venue_type, v.dwell_minutes
-            FROM checkins c JOIN venues v ON v.id = c.venue_id
-            WHERE c.person_id = \(bind: person) AND c.checked_in_at >= \(bind: window.start.addingTimeInterval(-rules.longestPresence))
-              AND c.checked_in_at < \(bind: window.end)
-            """).all()
+        let rows = try await db.raw(Self.ownVisitsQuery(person: person, from: window.start.addingTimeInterval(-rules.longestPresence), to: window.end)).all()
         var visits: [Visit] = []
         var venues: [Int64: VenueFacts] = [:]
         for row in rows {
@@ -65,9 +60,25 @@ public struct TracingEngine: Sendable {
         return (visits, venues)
     }
 
+    /// The traced person's check-ins starting in [from, to), with their venues: a range read on (person_id, checked_in_at).
+    static func ownVisitsQuery(person: Int64, from: Date, to: Date) -> SQLQueryString {
+        """
+        SELECT c.venue_id, c.checked_in_at, c.checked_out_at, v.name, v.venue_type, v.dwell_minutes
+        FROM checkins c JOIN venues v ON v.id = c.venue_id
+        WHERE c.person_id = \(bind: person) AND c.checked_in_at >= \(bind: from) AND c.checked_in_at < \(bind: to)
+        """
+    }
+
     /// Everyone else checked in within the ranges: one statement, a UNION ALL of indexed range reads.
     private func coVisits(_ ranges: [(venueID: Int64, from: Date, to: Date)], excluding person: Int64, on db: any SQLDatabase) async throws -> [Visit] {
         guard !ranges.isEmpty else { return [] }
+        return try await db.raw(Self.coVisitsQuery(ranges, excluding: person)).all().map { row in
+            Visit(personID: try row.decode(column: "person_id", as: Int64.self), venueID: try row.decode(column: "venue_id", as: Int64.self),
+                  checkedIn: try row.decode(column: "checked_in_at", as: Date.self), checkedOut: try row.decode(column: "checked_out_at", as: Date?.self))
+        }
+    }
+
+    static func coVisitsQuery(_ ranges: [(venueID: Int64, from: Date, to: Date)], excluding person: Int64) -> SQLQueryString {
         var sql = SQLQueryString("")
         for (i, range) in ranges.enumerated() {
             if i > 0 { sql.appendLiteral(" UNION ALL ") }
@@ -80,10 +91,7 @@ public struct TracingEngine: Sendable {
             sql.appendLiteral(" AND person_id <> ")
             sql.appendInterpolation(bind: person)
         }
-        return try await db.raw(sql).all().map { row in
-            Visit(personID: try row.decode(column: "person_id", as: Int64.self), venueID: try row.decode(column: "venue_id", as: Int64.self),
-                  checkedIn: try row.decode(column: "checked_in_at", as: Date.self), checkedOut: try row.decode(column: "checked_out_at", as: Date?.self))
-        }
+        return sql
     }
 
     /// People sharing the traced person's phone (a family's phone) or its address in the same commune.
