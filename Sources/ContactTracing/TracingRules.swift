@@ -35,11 +35,12 @@ public struct TracingRules: Codable, Sendable, Equatable {
     }
 
     /// The default exposure window of a case: from `daysBeforeOnset` days before onset (or sampling, or
-    /// confirmation, for an asymptomatic case) to the end of the day of isolation, or `now` when not isolated.
+    /// confirmation, for an asymptomatic case) to the end of the day of isolation — of confirmation when no
+    /// isolation day is recorded (a confirmed case is isolated) — and never after `now`.
     public func defaultWindow(onset: String?, sampled: String?, confirmed: String?, isolated: String?, now: Date) -> DateInterval? {
         guard let anchor = onset ?? sampled ?? confirmed, let first = LocalDay.adding(-daysBeforeOnset, to: anchor),
               let start = LocalDay.start(first) else { return nil }
-        let end = isolated.flatMap { LocalDay.adding(1, to: $0) }.flatMap(LocalDay.start) ?? now
+        let end = min(now, (isolated ?? confirmed).flatMap { LocalDay.adding(1, to: $0) }.flatMap(LocalDay.start) ?? now)
         return end > start ? DateInterval(start: start, end: end) : nil
     }
 }

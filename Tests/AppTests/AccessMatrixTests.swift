@@ -4,6 +4,7 @@ import Domain
 import Foundation
 import Geography
 import CheckIn
+import ContactTracing
 import People
 import HTTPTypes
 import Hummingbird
@@ -51,6 +52,19 @@ import TestSupport
             let declaration732 = try await DeclarationStore(database: app.database, rules: try DeclarationStore.bundledRules()).submit(
                 DeclarationSubmission(clientId: UUID().uuidString, person: PersonClaim(idNumber: "075000000732", name: "Ở 732"),
                                       communeCode: commune732, symptoms: [.fever], exposures: [], travel: nil)).id
+            let (cdc, _) = try await app.account(.epidemiologist, area: "75")
+            let persons = PersonRegistry(database: app.database)
+            let cases = CaseStore(database: app.database, quarantineRules: try .bundled())
+            func f0(_ name: String, _ id: String, _ commune: String) async throws -> (person: Int64, case: Int64) {
+                let person = try await persons.create(NewPerson(fullName: name, idNumber: id, communeCode: commune), by: cdc.principal,
+                                                      trace: .cli("test"))
+                var facts = CaseFacts()
+                facts.confirmedOn = "2021-09-01"
+                let opened = try await cases.open(NewCase(personId: person.id, classification: .f0, facts: facts), by: cdc.principal, trace: .cli("test"))
+                return (person.id, opened.id)
+            }
+            let case731 = try await f0("Ca 731", "075000000001", "25993")
+            let case732 = try await f0("Ca 732", "075000000002", commune732)
             // An officer's venue has no operator: operators may read only their own, so never these.
             let readVenue: (Role, String, String) -> Bool = { role, scope, area in role.may(.readVenues) && Self.covers(scope, area) }
             let routes: [Route] = [
@@ -105,6 +119,22 @@ import TestSupport
                       targetArea: commune732, body: #"{"status":"called"}"#),
                 Route(method: .get, uri: "/declarations", web: true, permission: .followUpDeclarations, targetArea: nil),
                 Route(method: .get, uri: "/declarations/counts", web: true, permission: .readDashboards, targetArea: nil),
+                Route(method: .get, uri: "/api/v1/persons?q=nguyen", web: false, permission: .readPersons, targetArea: nil),
+                Route(method: .get, uri: "/api/v1/persons/\(case732.person)", web: false, permission: .readPersons, targetArea: commune732),
+                Route(method: .get, uri: "/api/v1/persons/\(case731.person)", web: false, permission: .readPersons, targetArea: "25993"),
+                Route(method: .post, uri: "/api/v1/persons", web: false, permission: .writePersons, targetArea: "25993",
+                      body: #"{"fullName":"NAME","phones":["0901234567"],"communeCode":"25993"}"#),
+                Route(method: .get, uri: "/api/v1/cases", web: false, permission: .readCases, targetArea: nil),
+                Route(method: .get, uri: "/api/v1/cases?format=xlsx", web: false, permission: .readCases, targetArea: nil),
+                Route(method: .get, uri: "/api/v1/cases/queue", web: false, permission: .followUpCases, targetArea: nil),
+                Route(method: .get, uri: "/api/v1/cases/\(case732.case)", web: false, permission: .readCases, targetArea: commune732),
+                Route(method: .get, uri: "/api/v1/cases/\(case731.case)", web: false, permission: .readCases, targetArea: "25993"),
+                Route(method: .post, uri: "/api/v1/cases/\(case732.case)/trace", web: false, permission: .traceCases, targetArea: commune732),
+                Route(method: .post, uri: "/api/v1/cases/\(case731.case)/trace", web: false, permission: .traceCases, targetArea: "25993"),
+                Route(method: .post, uri: "/api/v1/cases/\(case731.case)/events", web: false, permission: .followUpCases, targetArea: "25993",
+                      body: #"{"kind":"note","detail":"NAME"}"#),
+                Route(method: .patch, uri: "/api/v1/cases/\(case732.case)", web: false, permission: .manageCases, targetArea: commune732,
+                      body: #"{"testReference":"NAME"}"#),
                 Route(method: .get, uri: "/venues/\(venue731)/scan", web: true, permission: nil, targetArea: nil,
                       rule: { role, scope in readVenue(role, scope, "25993") && role.may(.manageVenues) }),
             ]

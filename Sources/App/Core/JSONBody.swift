@@ -17,6 +17,17 @@ enum JSONBody {
         }
     }
 
+    /// As `decode`, but an empty body is nil (for routes whose body only overrides defaults).
+    static func decodeOptional<T: Decodable>(_ type: T.Type, from request: Request, context: SentinelContext) async throws -> T? {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else { return nil }
+        do {
+            return try JSONDecoder.sentinel.decode(T.self, from: Data(buffer: buffer))
+        } catch let error as DecodingError {
+            throw BadRequestBody(detail: "The JSON body does not match what this route expects.", errors: [fieldError(error)])
+        }
+    }
+
     static func fieldError(_ error: DecodingError) -> FieldError {
         func path(_ keys: [any CodingKey]) -> String {
             keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")

@@ -50,6 +50,7 @@ public enum SentinelApplication {
         VenuesController(services: services).register(on: router)
         CheckInController(services: services).register(on: router)
         DeclarationsController(services: services).register(on: router)
+        CasesController(services: services).register(on: router)
 
         SessionPages(services: services, pages: pages, demoAccounts: config.demo ? DemoSeed.accounts : []).register(on: router)
         HomePage(services: services, pages: pages).register(on: router)

@@ -1,5 +1,8 @@
 import Accounts
 import CheckIn
+import ContactTracing
+import Domain
+import People
 import Geography
 import Storage
 
@@ -18,6 +21,9 @@ public struct Services: Sendable {
     /// Single check-ins go through here, to share transactions under load.
     public let checkInBatcher: CheckInBatcher
     public let declarations: DeclarationStore
+    public let persons: PersonRegistry
+    public let cases: CaseStore
+    public let investigation: Investigation
 
     public init(config: AppConfig, database: Database) {
         self.config = config
@@ -35,5 +41,11 @@ public struct Services: Sendable {
         self.checkInBatcher = CheckInBatcher(store: checkIns)
         // The bundled rules ship with the binary; a failure to read them is a broken build, caught by the tests.
         self.declarations = DeclarationStore(database: database, rules: (try? DeclarationStore.bundledRules()) ?? [])
+        self.persons = PersonRegistry(database: database)
+        // The tracing and quarantine rules ship inside the binary and the tests load and validate them: failing to read
+        // them is a broken build, so it stops the start rather than running without rules.
+        self.cases = CaseStore(database: database, quarantineRules: try! QuarantineRuleTable.bundled())
+        let tracing = try! TracingRules.bundled()
+        self.investigation = Investigation(database: database, engine: TracingEngine(rules: tracing), cases: cases)
     }
 }
