@@ -135,6 +135,10 @@ import TestSupport
                       body: #"{"kind":"note","detail":"NAME"}"#),
                 Route(method: .patch, uri: "/api/v1/cases/\(case732.case)", web: false, permission: .manageCases, targetArea: commune732,
                       body: #"{"testReference":"NAME"}"#),
+                Route(method: .get, uri: "/cases", web: true, permission: .readCases, targetArea: nil),
+                Route(method: .get, uri: "/cases/queue", web: true, permission: .followUpCases, targetArea: nil),
+                Route(method: .get, uri: "/cases/\(case732.case)", web: true, permission: .readCases, targetArea: commune732),
+                Route(method: .post, uri: "/cases/\(case731.case)/trace", web: true, permission: .traceCases, targetArea: "25993"),
                 Route(method: .get, uri: "/venues/\(venue731)/scan", web: true, permission: nil, targetArea: nil,
                       rule: { role, scope in readVenue(role, scope, "25993") && role.may(.manageVenues) }),
             ]

@@ -59,6 +59,7 @@ public enum SentinelApplication {
         VenuePages(services: services, pages: pages).register(on: router)
         ScanPages(services: services, pages: pages).register(on: router)
         DeclarationPages(services: services, pages: pages).register(on: router)
+        CasePages(services: services, pages: pages).register(on: router)
         return router
     }
 

@@ -22,6 +22,10 @@ struct HomePage {
         if principal.role.may(.readVenues) || principal.role.may(.readOwnVenues) {
             tiles.append(["href": "/venues", "title": t("tile_venues"), "text": t("tile_venues_text")])
         }
+        if principal.role.may(.readCases) {
+            tiles.append(["href": principal.role.may(.traceCases) || !principal.role.may(.followUpCases) ? "/cases" : "/cases/queue",
+                          "title": t("tile_cases"), "text": t("tile_cases_text")])
+        }
         if principal.role.may(.readAccounts) {
             tiles.append(["href": "/admin/accounts", "title": t("tile_accounts"), "text": t("tile_accounts_text")])
         }

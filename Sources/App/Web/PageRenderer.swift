@@ -38,6 +38,7 @@ public struct PageRenderer: Sendable {
             model["canAudit"] = p.role.may(.readAudit)
             model["canVenues"] = p.role.may(.readVenues) || p.role.may(.readOwnVenues)
             model["canDeclarations"] = p.role.may(.followUpDeclarations)
+            model["canCases"] = p.role.may(.readCases)
         }
         return model
     }
