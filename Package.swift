@@ -92,6 +92,12 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Resources/tracing-rules.json"), .copy("Resources/quarantine-rules.json")]
         ),
+        // The synthetic province: people, places, check-ins and cases for the demo, training and benchmarks.
+        .target(
+            name: "Simulation",
+            dependencies: ["Domain", "Storage", "Geography", "ContactTracing", .product(name: "SQLKit", package: "sql-kit")],
+            resources: [.copy("Resources/dong-nai-ehr-records-2022.csv")]
+        ),
         // The composition root: HTTP API, web pages, middleware, metrics.
         .target(
             name: "App",
@@ -114,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "Run",
             dependencies: [
-                "App", "Storage", "Geography", "Accounts", "Domain",
+                "App", "Storage", "Geography", "Accounts", "Domain", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),

@@ -45,8 +45,9 @@ public struct CaseStore: Sendable {
         }
     }
 
-    /// Inserts a case (inside the caller's transaction) with its first history entry. Throws `CaseExists`.
-    static func insert(person: Int64, as classification: Classification, commune: String, facts: CaseFacts, reason: String,
+    /// Inserts a case (inside the caller's transaction) with its first history entry. Throws `CaseExists`. No access
+    /// check: for the stores here and for trusted bulk writers (the simulator) that validated their input.
+    public static func insert(person: Int64, as classification: Classification, commune: String, facts: CaseFacts, reason: String,
                        by account: Int64?, rules: QuarantineRuleTable, now: Date, on db: any SQLDatabase) async throws {
         if let existing = try await db.raw("SELECT id FROM cases WHERE person_id = \(bind: person)").first() {
             throw CaseExists(caseId: try existing.decode(column: "id", as: Int64.self))

@@ -172,6 +172,12 @@ public final class Database: Sendable {
         }
     }
 
+    /// The PostgreSQL pool, for the bulk loader's COPY; nil on SQLite.
+    var postgresClient: PostgresClient? {
+        if case .postgres(let client, _) = engine { return client }
+        return nil
+    }
+
     /// True when the database answers a trivial query.
     public func isReachable() async -> Bool {
         do {

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Domain
+import Foundation
+import Simulation
+import Storage
+
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Write a synthetic Dong Nai (people, households, places, check-ins, confirmed cases) into the database.",
+        discussion: """
+            The same --seed and sizes give the same data. An interrupted run continues where it stopped when run again with the \
+            same options; --restart removes what an earlier simulation wrote and starts over.
+            """)
+
+    @Option(help: "tiny (20k people), small (300k) or province (3.1M).") var scale: String = "tiny"
+    @Option(help: "People (overrides --scale).") var people: Int?
+    @Option(help: "Days of check-ins, ending yesterday.") var days: Int = 28
+    @Option(help: "The last simulated day, YYYY-MM-DD (default yesterday).") var lastDay: String?
+    @Option(help: "Seed of the generator.") var seed: UInt64 = 20210901
+    @Option(help: "Confirmed cases to seed (default by scale).") var cases: Int?
+    @Flag(help: "Remove an earlier simulation's rows first.") var restart = false
+    @Flag(help: "No progress lines.") var quiet = false
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        guard let scale = SimulationScale(rawValue: scale) else { throw ValidationError("--scale must be tiny, small or province") }
+        var options = SimulationOptions()
+        options.seed = seed
+        options.people = people ?? scale.people
+        options.days = days
+        options.cases = cases ?? scale.cases
+        if let lastDay {
+            guard LocalDay.isValid(lastDay) else { throw ValidationError("--last-day must be YYYY-MM-DD") }
+            options.lastDay = lastDay
+        }
+        guard (100...20_000_000).contains(options.people) else { throw ValidationError("--people must be 100 to 20,000,000") }
+        guard (1...60).contains(days) else { throw ValidationError("--days must be 1 to 60") }
+        let database = try await Database.open(try db.resolve(Environment.reader), logger: Environment.logger("sentinel.simulate"))
+        do {
+            try await Migrator().migrate(database)
+            let summary = try await Simulator(database: database, options: options, progress: ProgressReporter(quiet: quiet)).run(restart: restart)
+            print(summary.resumed ? "Resumed an interrupted simulation." : "Simulated \(options.signature).")
+            for phase in summary.phases {
+                print(String(format: "  %-9@ %12d rows %9.1f s %12.0f rows/s", phase.name, phase.rows, phase.seconds, phase.rowsPerSecond))
+            }
+            print(summary.counts.map { "\($0.table) \($0.rows)" }.joined(separator: ", ") + String(format: " — %.1f s in all", summary.seconds))
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+    }
+}

@@ -1,0 +1,407 @@
+import ContactTracing
+import Domain
+import Foundation
+import Geography
+import SQLKit
+import Storage
+
+public enum SimulationScale: String, CaseIterable, Sendable {
+    case tiny, small, province
+
+    public var people: Int {
+        switch self {
+        case .tiny: 20_000
+        case .small: 300_000
+        case .province: 3_100_000
+        }
+    }
+
+    /// Confirmed cases seeded for investigators to open (the epidemic model is not written yet).
+    public var cases: Int {
+        switch self {
+        case .tiny: 10
+        case .small: 60
+        case .province: 500
+        }
+    }
+}
+
+public struct SimulationOptions: Sendable {
+    public var seed: UInt64 = 20210901
+    public var people: Int = SimulationScale.tiny.people
+    public var days: Int = 28
+    /// The last simulated local day; check-ins run up to its evening (default: yesterday, so the data is recent).
+    public var lastDay: String = LocalDay.adding(-1, to: LocalDay.string(Date()))!
+    public var nearDuplicateShare: Double = 0.005
+    public var cases: Int = SimulationScale.tiny.cases
+    public init() {}
+
+    public var signature: String { "seed=\(seed) people=\(people) days=\(days) last=\(lastDay) dup=\(nearDuplicateShare) cases=\(cases)" }
+}
+
+public struct SimulationSummary: Sendable {
+    public struct Phase: Sendable {
+        public let name: String
+        public let rows: Int
+        public let seconds: TimeInterval
+        public var rowsPerSecond: Double { seconds > 0 ? Double(rows) / seconds : 0 }
+    }
+    public var phases: [Phase] = []
+    public var counts: [(table: String, rows: Int)] = []
+    public var seconds: TimeInterval = 0
+    public var resumed = false
+}
+
+public struct SimulationConflict: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// Writes a synthetic province through the bulk path: people in households, places, weeks of check-ins, then
+/// seeded confirmed cases. Resumable: each phase (and each day of check-ins) is committed with a marker in
+/// `settings`; a rerun with the same options continues where it stopped, `restart` removes what it wrote first.
+public struct Simulator: Sendable {
+    public let database: Database
+    public let options: SimulationOptions
+    public let progress: ProgressReporter
+
+    public init(database: Database, options: SimulationOptions, progress: ProgressReporter = ProgressReporter()) {
+        self.database = database
+        self.options = options
+        self.progress = progress
+    }
+
+    static let key = "simulation."
+    /// Rows per bulk call (one transaction on SQLite, one COPY on PostgreSQL).
+    static let batch = 50_000
+
+    func setting(_ name: String) async throws -> String? { try await database.read { try await Settings.get(Self.key + name, on: $0) } }
+    func set(_ name: String, _ value: String) async throws { try await database.write { try await Settings.set(Self.key + name, value, on: $0) } }
+
+    public func run(restart: Bool = false) async throws -> SimulationSummary {
+        let started = Date()
+        var summary = SimulationSummary()
+        try await BundledAreas.loadIfNeeded(into: AreaStore(database: database))
+        if let existing = try await setting("signature") {
+            if restart {
+                try await removeSimulatedRows()
+            } else if existing != options.signature {
+                throw SimulationConflict(description: "this database holds another simulation (\(existing)); rerun with --restart to replace it")
+            } else {
+                summary.resumed = true
+            }
+        }
+        if try await setting("signature") == nil {
+            let bases = try await database.read { db in
+                (try await db.raw("SELECT COALESCE(MAX(id), 0) + 1 AS n FROM persons").first()!.decode(column: "n", as: Int64.self),
+                 try await db.raw("SELECT COALESCE(MAX(id), 0) + 1 AS n FROM venues").first()!.decode(column: "n", as: Int64.self))
+            }
+            try await set("person_base", String(bases.0))
+            try await set("venue_base", String(bases.1))
+            try await set("signature", options.signature)
+        }
+        let personBase = Int64(try await setting("person_base")!)!
+        let venueBase = Int64(try await setting("venue_base")!)!
+
+        let communes = try await AreaStore(database: database).children(of: nil, vintage: "2021")
+            .filter { $0.level == .province }.asyncFlatMap { province in try await communesOf(province.code) }
+        progress.begin("model", total: options.people)
+        let model = try ProvinceModel(communes: communes, people: options.people, seed: options.seed)
+        progress.advance(by: options.people)
+        summary.phases.append(.init(name: "model", rows: options.people, seconds: progress.end()))
+
+        if try await setting("people_done") == nil {
+            try await database.write { try await $0.raw("DELETE FROM persons WHERE id >= \(bind: personBase)").run() }
+            summary.phases.append(try await writePeople(model, base: personBase))
+            try await set("people_done", "1")
+        }
+        if try await setting("venues_done") == nil {
+            try await database.write { try await $0.raw("DELETE FROM venues WHERE id >= \(bind: venueBase)").run() }
+            summary.phases.append(try await writeVenues(model, base: venueBase))
+            try await set("venues_done", "1")
+        }
+        if try await setting("checkins_done") == nil {
+            let indexes: [(name: String, definition: String)]
+            if let stored = try await setting("checkin_indexes") {
+                indexes = try JSONDecoder().decode([[String]].self, from: Data(stored.utf8)).map { ($0[0], $0[1]) }
+            } else {
+                // Load first, index after: maintaining the indexes row by row would dominate the load.
+                indexes = try await database.dropSecondaryIndexes(on: "checkins")
+                try await set("checkin_indexes", String(decoding: try JSONEncoder().encode(indexes.map { [$0.name, $0.definition] }), as: UTF8.self))
+            }
+            let firstDay = Int(try await setting("checkins_day") ?? "0")!
+            // A day interrupted half-way is written again from its start.
+            try await database.write { try await $0.raw("DELETE FROM checkins WHERE event_id >= \(bind: Self.eventID(day: firstDay, 0))").run() }
+            summary.phases.append(try await writeCheckIns(model, personBase: personBase, venueBase: venueBase, fromDay: firstDay))
+            progress.begin("indexes", total: indexes.count)
+            let existing = Set(try await database.secondaryIndexes(on: "checkins").map(\.name))
+            for index in indexes where !existing.contains(index.name) {
+                try await database.createIndexes([index])
+                progress.advance(by: 1)
+            }
+            summary.phases.append(.init(name: "indexes", rows: indexes.count, seconds: progress.end()))
+            try await set("checkins_done", "1")
+        }
+        if try await setting("cases_done") == nil {
+            summary.phases.append(try await seedCases(model, personBase: personBase))
+            try await set("cases_done", "1")
+        }
+        for table in ["persons", "venues", "checkins", "cases"] {
+            let n = try await database.read { try await $0.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()!.decode(column: "n", as: Int.self) }
+            summary.counts.append((table, n))
+        }
+        summary.seconds = Date().timeIntervalSince(started)
+        return summary
+    }
+
+    private func communesOf(_ province: String) async throws -> [SimCommune] {
+        let areas = AreaStore(database: database)
+        var result: [SimCommune] = []
+        for district in try await areas.children(of: province, vintage: "2021") {
+            for commune in try await areas.children(of: district.code, vintage: "2021") {
+                result.append(SimCommune(code: commune.code, name: commune.name, district: district.code))
+            }
+        }
+        return result
+    }
+
+    /// Sortable event ids: appended in order, so the primary-key index grows at its end.
+    static func eventID(day: Int, _ n: Int) -> String { "s" + pad(day, 3) + pad(n, 9) }
+
+    static func pad(_ n: Int, _ width: Int) -> String {
+        let s = String(n)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+
+    var stamp: Date { LocalDay.start(options.lastDay) ?? Date(timeIntervalSince1970: 0) }
+
+    // MARK: Phases
+
+    private func writePeople(_ model: ProvinceModel, base: Int64) async throws -> SimulationSummary.Phase {
+        var rng = SimRandom(seed: options.seed).fork(2)
+        let columns = ["id", "full_name", "name_folded", "id_number", "phone", "birth_year", "commune_code", "qr_token", "created_at", "updated_at",
+                       "sex", "birth_date", "address", "address_folded"]
+        let extra = Int(Double(model.age.count) * options.nearDuplicateShare)
+        progress.begin("people", total: model.age.count + extra)
+        let year = Int(options.lastDay.prefix(4))!
+        var rows: [[BulkValue]] = []
+        rows.reserveCapacity(Self.batch)
+        var family = "", phone = "", address = ""
+        var serial: [Int: Int] = [:]  // per (century·sex, birth year): a running number, so CCCDs never collide
+        var twins: [(Int, String, String?, Int, String)] = []
+        var currentHousehold: Int32 = -1
+        for i in model.age.indices {
+            if model.household[i] != currentHousehold {
+                currentHousehold = model.household[i]
+                family = VietnameseNames.family[VietnameseNames.familyChoice.pick(&rng)].0
+                phone = "09" + Self.pad(rng.int(0...99_999_999), 8)
+                let c = model.communes[Int(model.commune[i])]
+                address = "\(rng.int(1...400)) \(rng.pick(VietnameseNames.streets)), \(c.name)"
+            }
+            let female = model.female[i]
+            let name = VietnameseNames.fullName(family: family, female: female, &rng)
+            let birthYear = year - Int(model.age[i])
+            let birthDate = "\(birthYear)-\(Self.pad(rng.int(1...12), 2))-\(Self.pad(rng.int(1...28), 2))"
+            let ownPhone = model.age[i] >= 18 && rng.chance(0.7) ? "09" + Self.pad(rng.int(0...99_999_999), 8) : phone
+            // CCCD: province 075, century and sex (0/1 born 1900s, 2/3 born 2000s), two digits of the year, six more.
+            let group = (birthYear >= 2000 ? 2 : 0) + (female ? 1 : 0)
+            let key = group * 10_000 + birthYear
+            let n = serial[key, default: rng.int(0...999_999)]
+            serial[key] = n + 1
+            let cccd = "075\(group)\(Self.pad(birthYear % 100, 2))\(Self.pad(n % 1_000_000, 6))"
+            let commune = model.communes[Int(model.commune[i])].code
+            rows.append([.int(base + Int64(i)), .text(name), .text(TextFolding.fold(name)), .text(cccd), .text(ownPhone), .int(Int64(birthYear)),
+                         .text(commune), .text(token(&rng)), .instant(stamp), .instant(stamp), .text(female ? "female" : "male"), .text(birthDate),
+                         .text(address), .text(TextFolding.fold(address))])
+            if rng.chance(options.nearDuplicateShare) {
+                twins.append((i, nearDuplicate(of: name, &rng), ownPhone, birthYear, commune))
+            }
+            if rows.count == Self.batch {
+                try await database.bulkInsert("persons", columns: columns, rows: rows)
+                progress.advance(by: rows.count)
+                rows.removeAll(keepingCapacity: true)
+            }
+        }
+        // Near-duplicates for deduplication work: the same person typed again, without ID number.
+        for (k, twin) in twins.enumerated() {
+            rows.append([.int(base + Int64(model.age.count + k)), .text(twin.1), .text(TextFolding.fold(twin.1)), .null, twin.2.map(BulkValue.text) ?? .null,
+                         .int(Int64(twin.3)), .text(twin.4), .text(token(&rng)), .instant(stamp), .instant(stamp), .null, .null, .null, .null])
+        }
+        try await database.bulkInsert("persons", columns: columns, rows: rows)
+        progress.advance(by: rows.count)
+        if database.kind == .postgres {
+            try await database.write { try await $0.raw("SELECT setval('persons_id_seq', (SELECT MAX(id) FROM persons))").run() }
+        }
+        return .init(name: "people", rows: model.age.count + twins.count, seconds: progress.end())
+    }
+
+    /// 128 bits as 22 base64url characters, from the generator (tokens must be reproducible too).
+    private func token(_ rng: inout SimRandom) -> String {
+        var bytes: [UInt8] = []
+        for _ in 0..<2 { let v = rng.next(); for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8((v >> UInt64(shift)) & 0xFF)) } }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    private func nearDuplicate(of name: String, _ rng: inout SimRandom) -> String {
+        if rng.chance(0.6) { return VietnameseNames.withoutDiacritics(name) }
+        var scalars = Array(name)
+        let i = rng.int(1...(scalars.count - 2))
+        if scalars[i] != " " && scalars[i + 1] != " " { scalars.swapAt(i, i + 1) }
+        return String(scalars)
+    }
+
+    private func writeVenues(_ model: ProvinceModel, base: Int64) async throws -> SimulationSummary.Phase {
+        var rng = SimRandom(seed: options.seed).fork(3)
+        progress.begin("venues", total: model.venues.count)
+        var rows: [[BulkValue]] = []
+        for (i, v) in model.venues.enumerated() {
+            let c = model.communes[v.commune]
+            rows.append([.int(base + Int64(i)), .text(token(&rng)), .text(v.name), .text(TextFolding.fold(v.name)), .text(v.type.rawValue),
+                         .text(c.name), .text(c.code), .int(Int64(v.dwellMinutes)), .text("approved"), .instant(stamp), .instant(stamp)])
+        }
+        try await database.bulkInsert("venues", columns: ["id", "token", "name", "name_folded", "venue_type", "address", "commune_code", "dwell_minutes",
+                                                          "status", "created_at", "updated_at"], rows: rows)
+        if database.kind == .postgres {
+            try await database.write { try await $0.raw("SELECT setval('venues_id_seq', (SELECT MAX(id) FROM venues))").run() }
+        }
+        progress.advance(by: rows.count)
+        return .init(name: "venues", rows: rows.count, seconds: progress.end())
+    }
+
+    /// Each day: work (Monday–Saturday) or school (Monday–Friday) with a check-out after the shift, and errands —
+    /// market, food, shops, offices, worship (more on Sundays), health station, bus — mostly in the home commune.
+    private func writeCheckIns(_ model: ProvinceModel, personBase: Int64, venueBase: Int64, fromDay: Int) async throws -> SimulationSummary.Phase {
+        let columns = ["event_id", "venue_id", "person_id", "commune_code", "checked_in_at", "checked_out_at", "received_at"]
+        let expected = Int(Double(model.age.count) * 1.2) * options.days
+        progress.begin("checkins", total: expected)
+        let startedAt = Date()
+        var written = 0
+        let errandTypes: [VenueType] = [.market, .restaurant, .other, .agency, .church, .hospital, .transport]
+        let weekday = WeightedChoice([35, 30, 20, 4, 5, 3, 3])
+        let sunday = WeightedChoice([25, 30, 15, 0, 25, 3, 2])
+        for day in fromDay..<options.days {
+            guard let dayName = LocalDay.adding(day - options.days + 1, to: options.lastDay), let midnight = LocalDay.start(dayName) else { continue }
+            let dow = Calendar(identifier: .gregorian).dateComponents(in: LocalDay.timeZone, from: midnight).weekday!  // 1 = Sunday
+            var rng = SimRandom(seed: options.seed).fork(1000 + UInt64(day))
+            var rows: [[BulkValue]] = []
+            rows.reserveCapacity(Self.batch)
+            var n = 0
+            func emit(_ person: Int, _ venue: Int32, _ inAt: Double, _ outAt: Double?) {
+                let v = model.venues[Int(venue)]
+                let checkIn = midnight.addingTimeInterval(inAt)
+                rows.append([.text(Self.eventID(day: day, n)), .int(venueBase + Int64(venue)), .int(personBase + Int64(person)),
+                             .text(model.communes[v.commune].code), .instant(checkIn), outAt.map { .instant(midnight.addingTimeInterval($0)) } ?? .null,
+                             .instant(checkIn)])
+                n += 1
+            }
+            for i in model.age.indices {
+                let place = model.placeOfDay[i]
+                if place >= 0 {
+                    let school = (6...17).contains(model.age[i])
+                    if (school ? (2...6).contains(dow) : dow != 1), rng.chance(school ? 0.95 : 0.9) {
+                        let inAt = (school ? 6.75 : 7.0) * 3600 + rng.normal(0, school ? 600 : 1800)
+                        let stay = (school ? rng.int(4...8) : rng.int(8...9)) * 3600 + rng.int(0...3600)
+                        emit(i, place, inAt, rng.chance(0.9) ? inAt + Double(stay) : nil)
+                    }
+                }
+                guard model.age[i] >= 12 else { continue }
+                let errands = rng.chance(0.55) ? (rng.chance(0.3) ? 2 : 1) : 0
+                for _ in 0..<errands {
+                    let type = errandTypes[(dow == 1 ? sunday : weekday).pick(&rng)]
+                    var home = Int(model.commune[i])
+                    if rng.chance(0.15), let others = model.communesOfDistrict[model.communes[home].district] { home = rng.pick(others) }
+                    guard let choices = model.errandVenues[home][type], !choices.isEmpty else { continue }
+                    let venue = rng.pick(choices)
+                    let inAt = Double(rng.int(6 * 3600...21 * 3600))
+                    let dwell = Double(model.venues[Int(venue)].dwellMinutes * 60)
+                    emit(i, venue, inAt, rng.chance(0.7) ? inAt + dwell * (0.3 + rng.unit()) : nil)
+                }
+                if rows.count >= Self.batch {
+                    try await database.bulkInsert("checkins", columns: columns, rows: rows)
+                    progress.advance(by: rows.count)
+                    written += rows.count
+                    rows.removeAll(keepingCapacity: true)
+                }
+            }
+            try await database.bulkInsert("checkins", columns: columns, rows: rows)
+            progress.advance(by: rows.count)
+            written += rows.count
+            try await set("checkins_day", String(day + 1))
+        }
+        return .init(name: "checkins", rows: written, seconds: max(progress.end(), Date().timeIntervalSince(startedAt)))
+    }
+
+    /// Confirmed cases among people who were out on the last days, for the investigators to trace.
+    private func seedCases(_ model: ProvinceModel, personBase: Int64) async throws -> SimulationSummary.Phase {
+        var rng = SimRandom(seed: options.seed).fork(4)
+        progress.begin("cases", total: options.cases)
+        let rules = try QuarantineRuleTable.bundled()
+        var opened = 0
+        var tries = 0
+        while opened < options.cases && tries < options.cases * 20 {
+            tries += 1
+            let i = rng.int(0...(model.age.count - 1))
+            guard model.placeOfDay[i] >= 0 else { continue }
+            var facts = CaseFacts()
+            let confirmed = LocalDay.adding(-rng.int(0...2), to: options.lastDay)!
+            facts.confirmedOn = confirmed
+            facts.sampledOn = LocalDay.adding(-1, to: confirmed)
+            if rng.chance(0.6) { facts.onsetOn = LocalDay.adding(-rng.int(1...3), to: confirmed) }
+            facts.severity = [Severity.asymptomatic, .mild, .mild, .mild, .moderate, .severe][rng.int(0...5)]
+            facts.carePlace = facts.severity == .severe ? .tier2 : .home
+            facts.testReference = "SIM-\(Self.pad(opened + 1, 6))"
+            let commune = model.communes[Int(model.commune[i])].code
+            do {
+                try await database.write { [facts, stamp] db in
+                    try await CaseStore.insert(person: personBase + Int64(i), as: .f0, commune: commune, facts: facts, reason: "simulated positive test",
+                                               by: nil, rules: rules, now: stamp, on: db)
+                }
+                opened += 1
+                progress.advance(by: 1)
+            } catch is CaseExists {
+                continue
+            }
+        }
+        return .init(name: "cases", rows: opened, seconds: progress.end())
+    }
+
+    /// Removes everything a previous simulation wrote (rows at or above its id bases), and its markers.
+    private func removeSimulatedRows() async throws {
+        guard let personBase = try await setting("person_base").flatMap({ Int64($0) }),
+              let venueBase = try await setting("venue_base").flatMap({ Int64($0) }) else { return }
+        progress.begin("restart", total: 1)
+        if let stored = try await setting("checkin_indexes"), try await setting("checkins_done") == nil {
+            // Indexes dropped by an interrupted run come back first.
+            let indexes = try JSONDecoder().decode([[String]].self, from: Data(stored.utf8)).map { (name: $0[0], definition: $0[1]) }
+            let existing = Set(try await database.secondaryIndexes(on: "checkins").map(\.name))
+            try await database.createIndexes(indexes.filter { !existing.contains($0.name) })
+        }
+        try await database.write { db in
+            let cases: SQLQueryString = "SELECT id FROM cases WHERE person_id >= \(bind: personBase)"
+            try await db.raw("DELETE FROM trace_candidates WHERE run_id IN (SELECT id FROM trace_runs WHERE case_id IN (\(cases)))").run()
+            try await db.raw("DELETE FROM trace_candidates WHERE person_id >= \(bind: personBase)").run()
+            try await db.raw("DELETE FROM trace_runs WHERE case_id IN (\(cases))").run()
+            for table in ["case_sources", "case_classifications", "case_events", "venue_exposures", "declared_contacts"] {
+                try await db.raw("DELETE FROM \(ident: table) WHERE case_id IN (\(cases))").run()
+            }
+            try await db.raw("DELETE FROM case_sources WHERE source_case_id IN (\(cases))").run()
+            try await db.raw("DELETE FROM cases WHERE person_id >= \(bind: personBase)").run()
+            try await db.raw("DELETE FROM checkins WHERE person_id >= \(bind: personBase) OR venue_id >= \(bind: venueBase)").run()
+            try await db.raw("DELETE FROM venue_exposures WHERE venue_id >= \(bind: venueBase)").run()
+            try await db.raw("DELETE FROM person_phones WHERE person_id >= \(bind: personBase)").run()
+            try await db.raw("DELETE FROM outbox WHERE person_id >= \(bind: personBase)").run()
+            try await db.raw("DELETE FROM venues WHERE id >= \(bind: venueBase)").run()
+            try await db.raw("DELETE FROM persons WHERE id >= \(bind: personBase)").run()
+            try await db.raw("DELETE FROM settings WHERE key LIKE 'simulation.%'").run()
+        }
+        progress.end()
+    }
+}
+
+extension Array {
+    func asyncFlatMap<T>(_ transform: (Element) async throws -> [T]) async throws -> [T] {
+        var result: [T] = []
+        for element in self { result += try await transform(element) }
+        return result
+    }
+}

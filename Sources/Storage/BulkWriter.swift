@@ -1,0 +1,152 @@
+import Foundation
+import Logging
+import PostgresNIO
+import SQLKit
+import SQLiteNIO
+
+/// One value of a bulk-loaded row.
+public enum BulkValue: Sendable, Equatable {
+    case int(Int64)
+    case double(Double)
+    case text(String)
+    /// A UTC instant, as `{TS}` columns hold it.
+    case instant(Date)
+    case null
+}
+
+/// Loads many rows fast, for generated data and imports: COPY on PostgreSQL, multi-row INSERT statements in one
+/// transaction per call on SQLite. Rows are written as given: callers validate first.
+extension Database {
+    /// Rows per INSERT statement on SQLite, bounded by its 32,766 bind parameters.
+    static func sqliteRowsPerStatement(columns: Int) -> Int { max(1, min(1000, 32_000 / max(1, columns))) }
+
+    public func bulkInsert(_ table: String, columns: [String], rows: [[BulkValue]]) async throws {
+        guard !rows.isEmpty else { return }
+        switch kind {
+        case .sqlite:
+            try await write { db in
+                let step = Self.sqliteRowsPerStatement(columns: columns.count)
+                for start in stride(from: 0, to: rows.count, by: step) {
+                    var insert = db.insert(into: table).columns(columns)
+                    for row in rows[start..<min(start + step, rows.count)] {
+                        insert = insert.values(row.map { value -> any SQLExpression in
+                            switch value {
+                            case .int(let v): SQLBind(v)
+                            case .double(let v): SQLBind(v)
+                            case .text(let v): SQLBind(v)
+                            case .instant(let v): SQLBind(v.timeIntervalSince1970)
+                            case .null: SQLLiteral.null
+                            }
+                        })
+                    }
+                    try await insert.run()
+                }
+            }
+        case .postgres:
+            try await withPostgresConnection { connection in
+                try await connection.copyFrom(table: table, columns: columns, logger: Logger(label: "sentinel.bulk")) { writer in
+                    var buffer = ByteBuffer()
+                    buffer.reserveCapacity(1 << 20)
+                    for row in rows {
+                        Self.appendCopyLine(row, to: &buffer)
+                        if buffer.readableBytes > (1 << 20) - 4096 {
+                            try await writer.write(buffer)
+                            buffer.clear()
+                        }
+                    }
+                    if buffer.readableBytes > 0 { try await writer.write(buffer) }
+                }
+            }
+        }
+    }
+
+    /// COPY text format: tab-separated, `\N` for NULL, backslash escapes for tab, newline, carriage return and backslash.
+    static func appendCopyLine(_ row: [BulkValue], to buffer: inout ByteBuffer) {
+        for (i, value) in row.enumerated() {
+            if i > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+            switch value {
+            case .int(let v): buffer.writeString(String(v))
+            case .double(let v): buffer.writeString(String(v))
+            case .null: buffer.writeString("\\N")
+            case .instant(let v): buffer.writeString(UTCText.timestamp(v))
+            case .text(let v):
+                for byte in v.utf8 {
+                    switch byte {
+                    case UInt8(ascii: "\\"): buffer.writeString("\\\\")
+                    case UInt8(ascii: "\t"): buffer.writeString("\\t")
+                    case UInt8(ascii: "\n"): buffer.writeString("\\n")
+                    case UInt8(ascii: "\r"): buffer.writeString("\\r")
+                    default: buffer.writeInteger(byte)
+                    }
+                }
+            }
+        }
+        buffer.writeInteger(UInt8(ascii: "\n"))
+    }
+
+    /// The definitions of `table`'s secondary indexes (not those behind primary keys or UNIQUE constraints).
+    public func secondaryIndexes(on table: String) async throws -> [(name: String, definition: String)] {
+        try await read { db in
+            switch self.kind {
+            case .sqlite:
+                return try await db.raw("""
+                    SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = \(bind: table) AND sql IS NOT NULL ORDER BY name
+                    """).all().map { (try $0.decode(column: "name", as: String.self), try $0.decode(column: "sql", as: String.self)) }
+            case .postgres:
+                return try await db.raw("""
+                    SELECT i.indexname AS name, i.indexdef AS sql FROM pg_indexes i
+                    WHERE i.tablename = \(bind: table) AND i.schemaname = current_schema()
+                      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
+                    ORDER BY i.indexname
+                    """).all().map { (try $0.decode(column: "name", as: String.self), try $0.decode(column: "sql", as: String.self)) }
+            }
+        }
+    }
+
+    /// Drops the secondary indexes of `table` and returns their definitions, for loading first and indexing after.
+    public func dropSecondaryIndexes(on table: String) async throws -> [(name: String, definition: String)] {
+        let indexes = try await secondaryIndexes(on: table)
+        for index in indexes {
+            try await write { try await $0.raw("DROP INDEX \(ident: index.name)").run() }
+        }
+        return indexes
+    }
+
+    /// Recreates indexes from their stored definitions (as `dropSecondaryIndexes` returned them).
+    public func createIndexes(_ indexes: [(name: String, definition: String)]) async throws {
+        for index in indexes {
+            try await write { try await $0.raw("\(unsafeRaw: index.definition)").run() }
+        }
+    }
+
+    private func withPostgresConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        guard let client = postgresClient else { preconditionFailure("PostgreSQL only") }
+        return try await client.withConnection { try await body($0) }
+    }
+}
+
+/// Fast UTC text for timestamps (COPY of millions of rows cannot afford a DateFormatter per value).
+public enum UTCText {
+    /// `yyyy-MM-dd HH:mm:ss.SSSSSS+00`.
+    public static func timestamp(_ date: Date) -> String {
+        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        var days = micros >= 0 ? micros / 86_400_000_000 : (micros - 86_399_999_999) / 86_400_000_000
+        let inDay = micros - days * 86_400_000_000
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+        days += 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let doe = days - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        let seconds = inDay / 1_000_000, fraction = inDay % 1_000_000
+        func pad(_ v: Int64, _ width: Int) -> String {
+            let s = String(v)
+            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2)) \(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(fraction, 6))+00"
+    }
+}
