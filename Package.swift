@@ -120,11 +120,12 @@ let package = Package(
         .executableTarget(
             name: "Run",
             dependencies: [
-                "App", "Storage", "Geography", "Accounts", "Domain", "Simulation",
+                "App", "Storage", "Geography", "Accounts", "Domain", "Simulation", "ContactTracing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
         .target(
@@ -146,6 +147,10 @@ let package = Package(
             name: "ContactTracingTests",
             dependencies: ["ContactTracing", "CheckIn", "People", "Accounts", "Geography", "Storage", "Domain", "TestSupport",
                            .product(name: "SQLKit", package: "sql-kit")]
+        ),
+        .testTarget(
+            name: "SimulationTests",
+            dependencies: ["Simulation", "ContactTracing", "People", "Storage", "Domain", "TestSupport", .product(name: "SQLKit", package: "sql-kit")]
         ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport", "Domain", .product(name: "SQLKit", package: "sql-kit")]),
         .testTarget(name: "GeographyTests", dependencies: ["Geography", "Storage", "TestSupport", "Domain"]),

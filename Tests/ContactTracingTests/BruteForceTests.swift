@@ -154,6 +154,9 @@ import ContactTracing
                 #expect(got == expected, "trial \(trial): person \(person), window \(start)–\(end), margin \(margin)")
                 #expect(outcome.candidates.map(\.rank) == outcome.candidates.indices.map { $0 + 1 })
                 #expect(outcome.candidates.allSatisfy { c in c.evidence.allSatisfy { $0.from < $0.to && $0.venueId > 0 } })
+                // The hand-written reference query of the benchmark answers the same question (the same people).
+                let reference = try await db.read { try await TracingReference.run(kind: kind, person: person, window: window, rules: rules, on: $0) }
+                #expect(Set(reference.map(\.personID)) == Set(expected.map(\.person)), "reference query, trial \(trial)")
                 if !expected.isEmpty { nonEmpty += 1 }
                 if got != expected { break }
             }
