@@ -102,7 +102,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Domain", "Storage", "Geography", "Accounts", "People", "CheckIn", "Codes", "ContactTracing",
+                "Domain", "Storage", "Geography", "Accounts", "People", "CheckIn", "Codes", "ContactTracing", "Simulation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),

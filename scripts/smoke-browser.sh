@@ -8,7 +8,7 @@ mkdir -p "$ART"
 BIN=$(swift build --show-bin-path)/sentinel
 PORT=${SMOKE_PORT:-18080}
 DIR=$(mktemp -d /tmp/sentinel-smoke.XXXXXX)
-"$BIN" serve --demo --port "$PORT" --database "sqlite://$DIR/smoke.sqlite" > "$ART/smoke-server.log" 2>&1 &
+SENTINEL_DEMO_PROVINCE=false "$BIN" serve --demo --port "$PORT" --database "sqlite://$DIR/smoke.sqlite" > "$ART/smoke-server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DIR"' EXIT
 for _ in $(seq 1 100); do

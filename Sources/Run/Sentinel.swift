@@ -67,6 +67,11 @@ struct Serve: AsyncParsableCommand {
         config.publicRatePerSecond = env.double(forKey: "sentinel.public.rate") ?? config.publicRatePerSecond
         config.publicBurst = env.double(forKey: "sentinel.public.burst") ?? config.publicBurst
         config.publicBaseURL = env.string(forKey: "sentinel.public.url")
+        if let days = env.int(forKey: "sentinel.checkin.retention.days") {
+            guard (1...3650).contains(days) else { throw ValidationError("SENTINEL_CHECKIN_RETENTION_DAYS must be 1–3650") }
+            config.checkInRetention = Double(days) * 86400
+        }
+        config.demoProvince = env.bool(forKey: "sentinel.demo.province") ?? true
         config.database = try db.resolve(env)
         guard (1...65535).contains(config.port) else { throw ValidationError("--port must be 1–65535") }
 

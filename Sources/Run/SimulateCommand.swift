@@ -21,6 +21,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Confirmed cases to seed (default by scale).") var cases: Int?
     @Flag(help: "Remove an earlier simulation's rows first.") var restart = false
     @Flag(help: "No progress lines.") var quiet = false
+    @Flag(help: "Also time the bare bulk insert of this database, for comparison.") var compareRaw = false
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
@@ -39,11 +40,13 @@ struct SimulateCommand: AsyncParsableCommand {
         let database = try await Database.open(try db.resolve(Environment.reader), logger: Environment.logger("sentinel.simulate"))
         do {
             try await Migrator().migrate(database)
-            let summary = try await Simulator(database: database, options: options, progress: ProgressReporter(quiet: quiet)).run(restart: restart)
+            let summary = try await Simulator(database: database, options: options, progress: ProgressReporter(quiet: quiet)).run(restart: restart, measureRaw: compareRaw)
             print(summary.resumed ? "Resumed an interrupted simulation." : "Simulated \(options.signature).")
             for phase in summary.phases {
-                print(String(format: "  %-9@ %12d rows %9.1f s %12.0f rows/s", phase.name, phase.rows, phase.seconds, phase.rowsPerSecond))
+                let ratio = summary.rawRowsPerSecond.map { String(format: "  %.2f× raw", phase.rowsPerSecond / $0) } ?? ""
+                print(String(format: "  %-16@ %12d rows %9.1f s %12.0f rows/s", phase.name, phase.rows, phase.seconds, phase.rowsPerSecond) + ratio)
             }
+            if let raw = summary.rawRowsPerSecond { print(String(format: "  raw bulk insert (1M check-in rows, no indexes): %.0f rows/s", raw)) }
             print(summary.counts.map { "\($0.table) \($0.rows)" }.joined(separator: ", ") + String(format: " — %.1f s in all", summary.seconds))
         } catch {
             await database.close()

@@ -50,6 +50,8 @@ public struct SimulationSummary: Sendable {
     public var counts: [(table: String, rows: Int)] = []
     public var seconds: TimeInterval = 0
     public var resumed = false
+    /// The bare bulk-insert rate of this database for check-in-shaped rows, when measured.
+    public var rawRowsPerSecond: Double?
 }
 
 public struct SimulationConflict: Error, CustomStringConvertible {
@@ -68,6 +70,7 @@ public struct Simulator: Sendable {
         self.database = database
         self.options = options
         self.progress = progress
+        self.stamp = LocalDay.start(options.lastDay) ?? Date(timeIntervalSince1970: 0)
     }
 
     static let key = "simulation."
@@ -77,7 +80,9 @@ public struct Simulator: Sendable {
     func setting(_ name: String) async throws -> String? { try await database.read { try await Settings.get(Self.key + name, on: $0) } }
     func set(_ name: String, _ value: String) async throws { try await database.write { try await Settings.set(Self.key + name, value, on: $0) } }
 
-    public func run(restart: Bool = false) async throws -> SimulationSummary {
+    /// `measureRaw`: also time the bare bulk path on pre-generated rows (no generation, no indexes) in this run,
+    /// the yardstick the phases are compared with.
+    public func run(restart: Bool = false, measureRaw: Bool = false) async throws -> SimulationSummary {
         let started = Date()
         var summary = SimulationSummary()
         try await BundledAreas.loadIfNeeded(into: AreaStore(database: database))
@@ -111,7 +116,9 @@ public struct Simulator: Sendable {
 
         if try await setting("people_done") == nil {
             try await database.write { try await $0.raw("DELETE FROM persons WHERE id >= \(bind: personBase)").run() }
+            let indexes = try await droppedIndexes(on: "persons")
             summary.phases.append(try await writePeople(model, base: personBase))
+            try await restore(indexes, on: "persons", into: &summary)
             try await set("people_done", "1")
         }
         if try await setting("venues_done") == nil {
@@ -120,37 +127,82 @@ public struct Simulator: Sendable {
             try await set("venues_done", "1")
         }
         if try await setting("checkins_done") == nil {
-            let indexes: [(name: String, definition: String)]
-            if let stored = try await setting("checkin_indexes") {
-                indexes = try JSONDecoder().decode([[String]].self, from: Data(stored.utf8)).map { ($0[0], $0[1]) }
-            } else {
-                // Load first, index after: maintaining the indexes row by row would dominate the load.
-                indexes = try await database.dropSecondaryIndexes(on: "checkins")
-                try await set("checkin_indexes", String(decoding: try JSONEncoder().encode(indexes.map { [$0.name, $0.definition] }), as: UTF8.self))
-            }
+            let indexes = try await droppedIndexes(on: "checkins")
             let firstDay = Int(try await setting("checkins_day") ?? "0")!
             // A day interrupted half-way is written again from its start.
             try await database.write { try await $0.raw("DELETE FROM checkins WHERE event_id >= \(bind: Self.eventID(day: firstDay, 0))").run() }
             summary.phases.append(try await writeCheckIns(model, personBase: personBase, venueBase: venueBase, fromDay: firstDay))
-            progress.begin("indexes", total: indexes.count)
-            let existing = Set(try await database.secondaryIndexes(on: "checkins").map(\.name))
-            for index in indexes where !existing.contains(index.name) {
-                try await database.createIndexes([index])
-                progress.advance(by: 1)
-            }
-            summary.phases.append(.init(name: "indexes", rows: indexes.count, seconds: progress.end()))
+            try await restore(indexes, on: "checkins", into: &summary)
             try await set("checkins_done", "1")
         }
         if try await setting("cases_done") == nil {
             summary.phases.append(try await seedCases(model, personBase: personBase))
             try await set("cases_done", "1")
         }
+        if measureRaw { summary.rawRowsPerSecond = try await rawInsertRate() }
         for table in ["persons", "venues", "checkins", "cases"] {
             let n = try await database.read { try await $0.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()!.decode(column: "n", as: Int.self) }
             summary.counts.append((table, n))
         }
         summary.seconds = Date().timeIntervalSince(started)
         return summary
+    }
+
+    /// Inserts one million pre-generated check-in-shaped rows into a scratch table without indexes, by the same
+    /// bulk path, and returns rows per second; the table is dropped after.
+    private func rawInsertRate() async throws -> Double {
+        let table = "simulation_raw_probe"
+        try await database.write { db in
+            try await db.raw("DROP TABLE IF EXISTS \(ident: table)").run()
+            try await db.raw("""
+                CREATE TABLE \(ident: table) (event_id TEXT PRIMARY KEY, venue_id BIGINT NOT NULL, person_id BIGINT NOT NULL, commune_code TEXT NOT NULL,
+                    checked_in_at \(unsafeRaw: database.kind == .sqlite ? "REAL" : "TIMESTAMPTZ") NOT NULL,
+                    checked_out_at \(unsafeRaw: database.kind == .sqlite ? "REAL" : "TIMESTAMPTZ"),
+                    received_at \(unsafeRaw: database.kind == .sqlite ? "REAL" : "TIMESTAMPTZ") NOT NULL)
+                """).run()
+        }
+        let columns = ["event_id", "venue_id", "person_id", "commune_code", "checked_in_at", "checked_out_at", "received_at"]
+        let base = stamp
+        let batches: [[[BulkValue]]] = (0..<20).map { b in
+            (0..<Self.batch).map { i in
+                let n = b * Self.batch + i
+                let at = base.addingTimeInterval(Double(n % 86_400))
+                return [.text(Self.eventID(day: 999, n)), .int(Int64(n % 5000)), .int(Int64(n)), .text("25993"), .instant(at),
+                        n % 3 == 0 ? .null : .instant(at.addingTimeInterval(3600)), .instant(at)]
+            }
+        }
+        progress.begin("raw probe", total: batches.count * Self.batch)
+        let started = Date()
+        for rows in batches {
+            try await database.bulkInsert(table, columns: columns, rows: rows)
+            progress.advance(by: rows.count)
+        }
+        let seconds = Date().timeIntervalSince(started)
+        progress.end()
+        try await database.write { try await $0.raw("DROP TABLE \(ident: table)").run() }
+        return Double(batches.count * Self.batch) / seconds
+    }
+
+    /// Load first, index after: maintaining secondary indexes row by row would dominate the load. The dropped
+    /// definitions are kept in `settings`, so an interrupted run (or `--restart`) puts them back.
+    private func droppedIndexes(on table: String) async throws -> [(name: String, definition: String)] {
+        if let stored = try await setting("indexes." + table) {
+            return try JSONDecoder().decode([[String]].self, from: Data(stored.utf8)).map { ($0[0], $0[1]) }
+        }
+        let indexes = try await database.secondaryIndexes(on: table)
+        try await set("indexes." + table, String(decoding: try JSONEncoder().encode(indexes.map { [$0.name, $0.definition] }), as: UTF8.self))
+        for index in indexes { try await database.write { try await $0.raw("DROP INDEX \(ident: index.name)").run() } }
+        return indexes
+    }
+
+    private func restore(_ indexes: [(name: String, definition: String)], on table: String, into summary: inout SimulationSummary) async throws {
+        progress.begin("index " + table, total: indexes.count)
+        let existing = Set(try await database.secondaryIndexes(on: table).map(\.name))
+        for index in indexes where !existing.contains(index.name) {
+            try await database.createIndexes([index])
+            progress.advance(by: 1)
+        }
+        summary.phases.append(.init(name: "index " + table, rows: indexes.count, seconds: progress.end()))
     }
 
     private func communesOf(_ province: String) async throws -> [SimCommune] {
@@ -172,7 +224,8 @@ public struct Simulator: Sendable {
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 
-    var stamp: Date { LocalDay.start(options.lastDay) ?? Date(timeIntervalSince1970: 0) }
+    /// Midnight of the last day: the creation time of generated records (fixed, so the data is reproducible).
+    let stamp: Date
 
     // MARK: Phases
 
@@ -185,6 +238,8 @@ public struct Simulator: Sendable {
         let year = Int(options.lastDay.prefix(4))!
         var rows: [[BulkValue]] = []
         rows.reserveCapacity(Self.batch)
+        var pipeline = BulkPipeline(database: database, table: "persons", columns: columns, progress: progress)
+        var folds = FoldCache()
         var family = "", phone = "", address = ""
         var serial: [Int: Int] = [:]  // per (century·sex, birth year): a running number, so CCCDs never collide
         var twins: [(Int, String, String?, Int, String)] = []
@@ -209,37 +264,52 @@ public struct Simulator: Sendable {
             serial[key] = n + 1
             let cccd = "075\(group)\(Self.pad(birthYear % 100, 2))\(Self.pad(n % 1_000_000, 6))"
             let commune = model.communes[Int(model.commune[i])].code
-            rows.append([.int(base + Int64(i)), .text(name), .text(TextFolding.fold(name)), .text(cccd), .text(ownPhone), .int(Int64(birthYear)),
+            rows.append([.int(base + Int64(i)), .text(name), .text(folds.fold(name)), .text(cccd), .text(ownPhone), .int(Int64(birthYear)),
                          .text(commune), .text(token(&rng)), .instant(stamp), .instant(stamp), .text(female ? "female" : "male"), .text(birthDate),
-                         .text(address), .text(TextFolding.fold(address))])
+                         .text(address), .text(folds.fold(address))])
             if rng.chance(options.nearDuplicateShare) {
                 twins.append((i, nearDuplicate(of: name, &rng), ownPhone, birthYear, commune))
             }
             if rows.count == Self.batch {
-                try await database.bulkInsert("persons", columns: columns, rows: rows)
-                progress.advance(by: rows.count)
+                try await pipeline.submit(rows)
                 rows.removeAll(keepingCapacity: true)
             }
         }
         // Near-duplicates for deduplication work: the same person typed again, without ID number.
         for (k, twin) in twins.enumerated() {
-            rows.append([.int(base + Int64(model.age.count + k)), .text(twin.1), .text(TextFolding.fold(twin.1)), .null, twin.2.map(BulkValue.text) ?? .null,
+            rows.append([.int(base + Int64(model.age.count + k)), .text(twin.1), .text(folds.fold(twin.1)), .null, twin.2.map(BulkValue.text) ?? .null,
                          .int(Int64(twin.3)), .text(twin.4), .text(token(&rng)), .instant(stamp), .instant(stamp), .null, .null, .null, .null])
         }
-        try await database.bulkInsert("persons", columns: columns, rows: rows)
-        progress.advance(by: rows.count)
+        try await pipeline.submit(rows)
+        try await pipeline.finish()
         if database.kind == .postgres {
             try await database.write { try await $0.raw("SELECT setval('persons_id_seq', (SELECT MAX(id) FROM persons))").run() }
         }
         return .init(name: "people", rows: model.age.count + twins.count, seconds: progress.end())
     }
 
+    static let base64url = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
     /// 128 bits as 22 base64url characters, from the generator (tokens must be reproducible too).
     private func token(_ rng: inout SimRandom) -> String {
-        var bytes: [UInt8] = []
-        for _ in 0..<2 { let v = rng.next(); for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8((v >> UInt64(shift)) & 0xFF)) } }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let a = rng.next(), b = rng.next()
+        var out = [UInt8](repeating: 0, count: 22)
+        // 6 bits at a time: 64 from `a`, 64 from `b` (the last character carries 4 bits, as base64 of 16 bytes does).
+        for k in 0..<22 {
+            let bit = k * 6
+            let value: UInt64
+            if bit + 6 <= 64 {
+                value = (a >> UInt64(58 - bit)) & 0x3F
+            } else if bit < 64 {
+                value = ((a << UInt64(bit + 6 - 64)) | (b >> UInt64(128 - bit - 6))) & 0x3F
+            } else if bit + 6 <= 128 {
+                value = (b >> UInt64(128 - bit - 6)) & 0x3F
+            } else {
+                value = (b << UInt64(bit + 6 - 128)) & 0x3F
+            }
+            out[k] = Self.base64url[Int(value)]
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private func nearDuplicate(of name: String, _ rng: inout SimRandom) -> String {
@@ -275,7 +345,7 @@ public struct Simulator: Sendable {
         let expected = Int(Double(model.age.count) * 1.2) * options.days
         progress.begin("checkins", total: expected)
         let startedAt = Date()
-        var written = 0
+        var pipeline = BulkPipeline(database: database, table: "checkins", columns: columns, progress: progress)
         let errandTypes: [VenueType] = [.market, .restaurant, .other, .agency, .church, .hospital, .transport]
         let weekday = WeightedChoice([35, 30, 20, 4, 5, 3, 3])
         let sunday = WeightedChoice([25, 30, 15, 0, 25, 3, 2])
@@ -317,18 +387,15 @@ public struct Simulator: Sendable {
                     emit(i, venue, inAt, rng.chance(0.7) ? inAt + dwell * (0.3 + rng.unit()) : nil)
                 }
                 if rows.count >= Self.batch {
-                    try await database.bulkInsert("checkins", columns: columns, rows: rows)
-                    progress.advance(by: rows.count)
-                    written += rows.count
+                    try await pipeline.submit(rows)
                     rows.removeAll(keepingCapacity: true)
                 }
             }
-            try await database.bulkInsert("checkins", columns: columns, rows: rows)
-            progress.advance(by: rows.count)
-            written += rows.count
+            try await pipeline.submit(rows)
+            try await pipeline.finish()
             try await set("checkins_day", String(day + 1))
         }
-        return .init(name: "checkins", rows: written, seconds: max(progress.end(), Date().timeIntervalSince(startedAt)))
+        return .init(name: "checkins", rows: pipeline.written, seconds: max(progress.end(), Date().timeIntervalSince(startedAt)))
     }
 
     /// Confirmed cases among people who were out on the last days, for the investigators to trace.
@@ -370,10 +437,11 @@ public struct Simulator: Sendable {
         guard let personBase = try await setting("person_base").flatMap({ Int64($0) }),
               let venueBase = try await setting("venue_base").flatMap({ Int64($0) }) else { return }
         progress.begin("restart", total: 1)
-        if let stored = try await setting("checkin_indexes"), try await setting("checkins_done") == nil {
-            // Indexes dropped by an interrupted run come back first.
+        // Indexes dropped by an interrupted run come back first.
+        for table in ["persons", "checkins"] {
+            guard let stored = try await setting("indexes." + table) else { continue }
             let indexes = try JSONDecoder().decode([[String]].self, from: Data(stored.utf8)).map { (name: $0[0], definition: $0[1]) }
-            let existing = Set(try await database.secondaryIndexes(on: "checkins").map(\.name))
+            let existing = Set(try await database.secondaryIndexes(on: table).map(\.name))
             try await database.createIndexes(indexes.filter { !existing.contains($0.name) })
         }
         try await database.write { db in
@@ -403,5 +471,49 @@ extension Array {
         var result: [T] = []
         for element in self { result += try await transform(element) }
         return result
+    }
+}
+
+/// Overlaps generation with loading: the next batch is generated while the previous one is written (two cores:
+/// one generates, one runs the database), with at most one batch in flight so memory stays bounded.
+struct BulkPipeline {
+    let database: Database
+    let table: String
+    let columns: [String]
+    let progress: ProgressReporter
+    private var pending: Task<Void, any Error>?
+    private(set) var written = 0
+
+    init(database: Database, table: String, columns: [String], progress: ProgressReporter) {
+        self.database = database
+        self.table = table
+        self.columns = columns
+        self.progress = progress
+    }
+
+    mutating func submit(_ rows: [[BulkValue]]) async throws {
+        try await pending?.value
+        let (database, table, columns, progress) = (database, table, columns, progress)
+        written += rows.count
+        pending = Task {
+            try await database.bulkInsert(table, columns: columns, rows: rows)
+            progress.advance(by: rows.count)
+        }
+    }
+
+    mutating func finish() async throws {
+        try await pending?.value
+        pending = nil
+    }
+}
+
+/// Folding the same few thousand names and addresses millions of times: remembered once each.
+struct FoldCache {
+    private var folded: [String: String] = [:]
+    mutating func fold(_ text: String) -> String {
+        if let hit = folded[text] { return hit }
+        let value = TextFolding.fold(text)
+        if folded.count < 2_000_000 { folded[text] = value }
+        return value
     }
 }

@@ -24,22 +24,30 @@ extension Database {
         guard !rows.isEmpty else { return }
         switch kind {
         case .sqlite:
-            try await write { db in
-                let step = Self.sqliteRowsPerStatement(columns: columns.count)
+            // One statement text per chunk size, binds as SQLite values directly: the SQL builder's per-value work
+            // would otherwise cost more than SQLite's own.
+            let step = Self.sqliteRowsPerStatement(columns: columns.count)
+            let head = "INSERT INTO \"\(table)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES "
+            let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+            let full = head + Array(repeating: tuple, count: step).joined(separator: ",")
+            try await withSQLiteWriterTransaction { connection in
                 for start in stride(from: 0, to: rows.count, by: step) {
-                    var insert = db.insert(into: table).columns(columns)
-                    for row in rows[start..<min(start + step, rows.count)] {
-                        insert = insert.values(row.map { value -> any SQLExpression in
+                    let end = min(start + step, rows.count)
+                    var binds: [SQLiteData] = []
+                    binds.reserveCapacity((end - start) * columns.count)
+                    for row in rows[start..<end] {
+                        for value in row {
                             switch value {
-                            case .int(let v): SQLBind(v)
-                            case .double(let v): SQLBind(v)
-                            case .text(let v): SQLBind(v)
-                            case .instant(let v): SQLBind(v.timeIntervalSince1970)
-                            case .null: SQLLiteral.null
+                            case .int(let v): binds.append(.integer(Int(v)))
+                            case .double(let v): binds.append(.float(v))
+                            case .text(let v): binds.append(.text(v))
+                            case .instant(let v): binds.append(.float(v.timeIntervalSince1970))
+                            case .null: binds.append(.null)
                             }
-                        })
+                        }
                     }
-                    try await insert.run()
+                    let sql = end - start == step ? full : head + Array(repeating: tuple, count: end - start).joined(separator: ",")
+                    _ = try await connection.query(sql, binds)
                 }
             }
         case .postgres:
@@ -103,16 +111,7 @@ extension Database {
         }
     }
 
-    /// Drops the secondary indexes of `table` and returns their definitions, for loading first and indexing after.
-    public func dropSecondaryIndexes(on table: String) async throws -> [(name: String, definition: String)] {
-        let indexes = try await secondaryIndexes(on: table)
-        for index in indexes {
-            try await write { try await $0.raw("DROP INDEX \(ident: index.name)").run() }
-        }
-        return indexes
-    }
-
-    /// Recreates indexes from their stored definitions (as `dropSecondaryIndexes` returned them).
+    /// Recreates indexes from their stored definitions (as `secondaryIndexes` listed them).
     public func createIndexes(_ indexes: [(name: String, definition: String)]) async throws {
         for index in indexes {
             try await write { try await $0.raw("\(unsafeRaw: index.definition)").run() }

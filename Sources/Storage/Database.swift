@@ -172,6 +172,23 @@ public final class Database: Sendable {
         }
     }
 
+    /// Runs `body` on the SQLite writer connection inside one transaction, for the bulk loader's raw statements.
+    func withSQLiteWriterTransaction<T: Sendable>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
+        guard case .sqlite(let writer, _) = engine else { preconditionFailure("SQLite only") }
+        let connection = await writer.acquire()
+        do {
+            _ = try await connection.query("BEGIN IMMEDIATE")
+            let result = try await body(connection)
+            _ = try await connection.query("COMMIT")
+            await writer.release(connection)
+            return result
+        } catch {
+            _ = try? await connection.query("ROLLBACK")
+            await writer.release(connection)
+            throw error
+        }
+    }
+
     /// The PostgreSQL pool, for the bulk loader's COPY; nil on SQLite.
     var postgresClient: PostgresClient? {
         if case .postgres(let client, _) = engine { return client }

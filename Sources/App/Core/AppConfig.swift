@@ -10,6 +10,8 @@ public struct AppConfig: Sendable {
     public var vintage: String = "2021"
     /// Seed areas and one account per role on first start, and show the demo passwords on the login page.
     public var demo: Bool = false
+    /// With `demo`: simulate a province in the background on first start (off in tests).
+    public var demoProvince: Bool = true
     /// bcrypt cost; tests lower it.
     public var passwordCost: UInt8 = 11
     public var webSessionLifetime: TimeInterval = 12 * 3600

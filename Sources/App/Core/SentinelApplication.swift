@@ -70,7 +70,8 @@ public enum SentinelApplication {
             router: router,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Sentinel"),
             services: [DatabaseCloser(database: database),
-                       CheckInPurgeService(store: services.checkIns, logger: logger)],
+                       CheckInPurgeService(store: services.checkIns, logger: logger)]
+                + (config.demo && config.demoProvince ? [DemoProvinceService(database: database, scale: .small, logger: logger)] : []),
             logger: logger)
     }
 }
