@@ -197,6 +197,21 @@ public struct CaseStore: Sendable {
         return record
     }
 
+    /// The transmission chain around a case. Cases outside the principal's area show only their number.
+    public func chain(_ id: Int64, by principal: Principal, trace: RequestTrace) async throws -> Chain {
+        let record = try await located(id, .readCases, principal, trace)
+        var chain = try await database.read { db in try await Chain.around(id, on: db) }
+        let scope = ScopeFilter(principal)
+        var covered: [String: Bool] = [:]
+        for commune in Set(chain.nodes.map(\.communeCode)) {
+            covered[commune] = try await database.read { try await scope.covers(commune, on: $0) }
+        }
+        for i in chain.nodes.indices where covered[chain.nodes[i].communeCode] != true { chain.nodes[i].label = "#\(chain.nodes[i].caseId)" }
+        try await AuditLog(database: database).append(AuditEntry(principal: principal, action: "read:chain", entity: "case", entityID: String(id),
+                                                                 areaCode: record.communeCode, context: trace))
+        return chain
+    }
+
     public func detail(_ id: Int64, by principal: Principal, trace: RequestTrace) async throws -> CaseDetail {
         let record = try await located(id, .readCases, principal, trace)
         let detail = try await database.read { db in

@@ -143,6 +143,23 @@ struct Province {
             #expect(detail.sources.map(\.sourceCaseId) == [f0.id])
             let second = try await w.investigation.trace(binhCase.id, by: w.cdc, trace: w.trace)
             #expect(second.candidates.map(\.personId).contains(an.id), "An was at the market with Bình")
+
+            // The chain: Long Khánh sees its own case by name, Biên Hòa's only by number.
+            let wifeCase = try await w.db.read { try await CaseStore.record(person: wife.id, on: $0) }!
+            let chain = try await w.cases.chain(binhCase.id, by: w.district732, trace: w.trace)
+            #expect(Set(chain.nodes.map(\.caseId)) == [f0.id, binhCase.id, wifeCase.id])
+            #expect(chain.nodes.first { $0.caseId == f0.id }?.label == "#\(f0.id)")
+            #expect(chain.nodes.first { $0.caseId == binhCase.id }?.label.contains("Trần Thị Bình") == true)
+            #expect(chain.nodes.first { $0.caseId == wifeCase.id }?.generation == 1)
+
+            // A cluster at the market; another district's case cannot be added by Biên Hòa.
+            let clusters = ClusterStore(database: w.db)
+            let cluster = try await clusters.create(NewCluster(name: "Ổ dịch chợ Trảng Dài", communeCode: "25993", place: "Chợ Trảng Dài", venueId: market.id,
+                                                               indexCaseId: f0.id, startedOn: today, caseIds: [wifeCase.id]), by: w.district731, trace: w.trace)
+            #expect(cluster.caseIds == [f0.id, wifeCase.id].sorted())
+            await #expect(throws: AccessDenied.self) { try await clusters.add([binhCase.id], to: cluster.id, by: w.district731, trace: w.trace) }
+            #expect(try await clusters.add([binhCase.id], to: cluster.id, by: w.cdc, trace: w.trace).caseIds.count == 3)
+            #expect(try await clusters.list(by: w.district732, trace: w.trace).isEmpty, "the cluster lies in Biên Hòa")
         }
     }
 

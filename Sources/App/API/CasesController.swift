@@ -28,7 +28,36 @@ struct CasesController {
         let relation: String
     }
 
+    struct ClusterCasesRequest: Decodable {
+        let caseIds: [Int64]
+    }
+
     func register(on router: some RouterMethods<SentinelContext>) {
+        router.post("/api/v1/clusters") { request, context -> JSONResponse<Cluster> in
+            let principal = try context.requirePrincipal()
+            let body = try await JSONBody.decode(NewCluster.self, from: request, context: context)
+            return JSONResponse(try await services.clusters.create(body, by: principal, trace: context.trace()), status: .created)
+        }
+        router.get("/api/v1/clusters") { _, context -> JSONResponse<ListDTO<Cluster>> in
+            let principal = try context.requirePrincipal()
+            return JSONResponse(ListDTO(items: try await services.clusters.list(by: principal, trace: context.trace())))
+        }
+        router.get("/api/v1/clusters/{id}") { _, context -> JSONResponse<Cluster> in
+            let principal = try context.requirePrincipal()
+            return JSONResponse(try await services.clusters.get(try Self.id(context), by: principal, trace: context.trace()))
+        }
+        router.post("/api/v1/clusters/{id}/cases") { request, context -> JSONResponse<Cluster> in
+            let principal = try context.requirePrincipal()
+            let body = try await JSONBody.decode(ClusterCasesRequest.self, from: request, context: context)
+            return JSONResponse(try await services.clusters.add(body.caseIds, to: try Self.id(context), by: principal, trace: context.trace()))
+        }
+        router.get("/api/v1/cases/{id}/chain.svg") { _, context -> Response in
+            let principal = try context.requirePrincipal()
+            let id = try Self.id(context)
+            let chain = try await services.cases.chain(id, by: principal, trace: context.trace(purpose: "transmission chain"))
+            return Response(status: .ok, headers: [.contentType: "image/svg+xml; charset=utf-8", .cacheControl: "no-store"],
+                            body: .init(byteBuffer: ByteBuffer(string: ChainDiagram.svg(chain, highlight: id, title: "Chuỗi lây nhiễm ca \(id)"))))
+        }
         router.post("/api/v1/persons") { request, context -> JSONResponse<Person> in
             let principal = try context.requirePrincipal()
             let body = try await JSONBody.decode(NewPerson.self, from: request, context: context)

@@ -24,6 +24,7 @@ public struct Services: Sendable {
     public let persons: PersonRegistry
     public let cases: CaseStore
     public let investigation: Investigation
+    public let clusters: ClusterStore
 
     public init(config: AppConfig, database: Database) {
         self.config = config
@@ -47,5 +48,6 @@ public struct Services: Sendable {
         self.cases = CaseStore(database: database, quarantineRules: try! QuarantineRuleTable.bundled())
         let tracing = try! TracingRules.bundled()
         self.investigation = Investigation(database: database, engine: TracingEngine(rules: tracing), cases: cases)
+        self.clusters = ClusterStore(database: database)
     }
 }

@@ -193,6 +193,11 @@ struct CasePages {
         add("released_on", facts.releasedOn)
         add("follow_up", label("case_followup_", r.followUp.rawValue, context))
         let traceable = r.classification.contactsAre != nil
+        var chainSVG = ""
+        if !detail.sources.isEmpty || !detail.contacts.isEmpty {
+            let chain = try await services.cases.chain(id, by: principal, trace: context.trace(purpose: "case page"))
+            chainSVG = ChainDiagram.svg(chain, highlight: id, title: "\(t("chain")) #\(id)")
+        }
         let model: [String: Any] = [
             "case": ["id": r.id, "classification": r.classification.rawValue, "communeCode": r.communeCode, "reportedOn": r.reportedOn],
             "person": ["name": p.fullName, "idNumber": p.idNumber ?? "", "phones": p.phones.joined(separator: ", "), "address": p.address ?? "",
@@ -211,7 +216,7 @@ struct CasePages {
             "canFollowUp": principal.role.may(.followUpCases) && (r.classification == .f1 || r.classification == .f2),
             "classes": Classification.allCases.filter { $0 != r.classification }.map { ["value": $0.rawValue] },
             "eventKinds": CaseEventKind.allCases.map { ["value": $0.rawValue, "label": t("event_" + $0.rawValue)] },
-            "today": LocalDay.string(Date()),
+            "today": LocalDay.string(Date()), "chainSVG": chainSVG,
             "errors": errors.map { ["field": $0.field, "reason": $0.reason] }, "hasErrors": !errors.isEmpty, "notice": notice ?? "",
         ]
         return pages.render("case", title: "\(t("case")) \(r.id) — \(p.fullName)", model: model, context: context, request: request, status: status)
