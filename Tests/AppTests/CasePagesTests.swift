@@ -83,7 +83,31 @@ import TestSupport
             try await client.execute(uri: "/cases/\(firstContact)", method: .get, headers: form(station)) { response in
                 #expect(String(buffer: response.body).contains(LocalDay.adding(13, to: today)!), "14 days at home from today")
             }
-            // The station cannot trace.
+            // The places the F0 visited: flagged, published by an officer, then on the public page without names.
+            try await client.execute(uri: "/noi-co-ca-benh", method: .get) { response in
+                #expect(response.status == .ok && !String(buffer: response.body).contains("Chợ Trảng Dài"), "nothing public before publication")
+            }
+            var publishPath = ""
+            try await client.execute(uri: "/cases/exposures", method: .get, headers: form(cdc)) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("Chợ Trảng Dài"))
+                publishPath = html.components(separatedBy: "action=\"").dropFirst().first { $0.hasPrefix("/cases/exposures/") }.map { String($0.prefix { $0 != "\"" }) } ?? ""
+            }
+            try await client.execute(uri: publishPath, method: .post, headers: form(cdc), body: ByteBuffer(string: "_csrf=\(cdc.csrfToken)")) {
+                #expect($0.status == .seeOther)
+            }
+            try await client.execute(uri: "/noi-co-ca-benh", method: .get) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("Chợ Trảng Dài") && !html.contains("075100000001") && !html.contains("Người"), "place and times only")
+            }
+            try await client.execute(uri: "/api/v1/notices", method: .get) { response in
+                let items = try #require((try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])?["items"] as? [[String: Any]])
+                #expect(items.count == 1 && items[0]["venueName"] as? String == "Chợ Trảng Dài")
+            }
+            // The station cannot publish (it does not manage cases) nor trace.
+            try await client.execute(uri: publishPath, method: .post, headers: form(station), body: ByteBuffer(string: "_csrf=\(station.csrfToken)")) {
+                #expect($0.status == .forbidden)
+            }
             try await client.execute(uri: casePath + "/trace", method: .post, headers: form(station),
                                      body: ByteBuffer(string: "_csrf=\(station.csrfToken)")) { #expect($0.status == .forbidden) }
         }

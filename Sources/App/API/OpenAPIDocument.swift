@@ -193,6 +193,8 @@ enum OpenAPIDocument {
                   parameters: [pathParameter("id", "cluster id")], requestSchema: "ClusterCases",
                   responses: ["200": ("The cluster", "Cluster"), "404": ("Unknown id", "Problem"), "422": ("Unknown cases", "Problem")]
                     .merging(errors) { a, _ in a }),
+        Operation(method: "get", path: "/api/v1/notices", summary: "Published places visited by cases in the last 14 days (public; no personal data)",
+                  tag: "cases", secured: false, responses: ["200": ("Places and times", "NoticeList"), "429": ("Rate limited", "Problem")]),
         Operation(method: "get", path: "/api/openapi.json", summary: "This document", tag: "meta", secured: false,
                   responses: ["200": ("OpenAPI 3.1", nil)]),
     ] }
@@ -311,6 +313,8 @@ enum OpenAPIDocument {
                               "caseIds": ["type": "array", "items": int]], required: ["name", "communeCode", "place", "startedOn"]),
         "Cluster": object(["id": int, "name": str, "communeCode": str, "place": str, "venueId": int, "indexCaseId": int, "startedOn": date,
                            "endedOn": date, "caseIds": ["type": "array", "items": int]], required: ["id", "name", "communeCode", "place", "startedOn", "caseIds"]),
+        "NoticeList": object(["items": ["type": "array", "items": object(["venueName": str, "address": str, "communeCode": str, "from": dateTime,
+                                                                          "to": dateTime])]], required: ["items"]),
         "ClusterList": object(["items": array("Cluster")], required: ["items"]),
         "ClusterCases": object(["caseIds": ["type": "array", "items": int]], required: ["caseIds"]),
         "DeclaredContact": object(["personId": int, "relation": str], required: ["personId", "relation"]),

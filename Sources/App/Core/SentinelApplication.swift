@@ -40,7 +40,8 @@ public enum SentinelApplication {
         router.add(middleware: SessionMiddleware(sessions: services.sessions))
         router.add(middleware: PublicRateLimitMiddleware(
             limiter: RateLimiter(ratePerSecond: config.publicRatePerSecond, burst: config.publicBurst),
-            paths: ["/api/v1/checkins", "/c/", "/my-qr", "/api/v1/auth/token", "/login", "/api/v1/declarations", "/khai-bao"]))
+            paths: ["/api/v1/checkins", "/c/", "/my-qr", "/api/v1/auth/token", "/login", "/api/v1/declarations", "/khai-bao",
+                    "/noi-co-ca-benh", "/api/v1/notices"]))
         router.add(middleware: FormMiddleware())
 
         HealthController(database: database, metrics: MetricsSetup.registry).register(on: router)
@@ -61,6 +62,7 @@ public enum SentinelApplication {
         ScanPages(services: services, pages: pages).register(on: router)
         DeclarationPages(services: services, pages: pages).register(on: router)
         CasePages(services: services, pages: pages).register(on: router)
+        NoticePages(services: services, pages: pages).register(on: router)
         return router
     }
 

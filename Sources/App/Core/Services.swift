@@ -25,6 +25,7 @@ public struct Services: Sendable {
     public let cases: CaseStore
     public let investigation: Investigation
     public let clusters: ClusterStore
+    public let notices: ExposureNotices
 
     public init(config: AppConfig, database: Database) {
         self.config = config
@@ -49,5 +50,6 @@ public struct Services: Sendable {
         let tracing = try! TracingRules.bundled()
         self.investigation = Investigation(database: database, engine: TracingEngine(rules: tracing), cases: cases)
         self.clusters = ClusterStore(database: database)
+        self.notices = ExposureNotices(database: database)
     }
 }
