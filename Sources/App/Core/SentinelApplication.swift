@@ -73,8 +73,8 @@ public enum SentinelApplication {
             router: router,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Sentinel"),
             services: [DatabaseCloser(database: database),
-                       CheckInPurgeService(store: services.checkIns, logger: logger),
-                       OutboxService(database: database, sender: LogNotificationSender(logger: logger), logger: logger)]
+                       PeriodicJob.checkInPurge(services.checkIns, logger: logger),
+                       PeriodicJob.outbox(database, sender: LogNotificationSender(logger: logger), logger: logger)]
                 + (config.demo && config.demoProvince ? [DemoProvinceService(database: database, scale: .small, logger: logger)] : []),
             logger: logger)
     }

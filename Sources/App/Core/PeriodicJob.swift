@@ -1,0 +1,52 @@
+import CheckIn
+import ContactTracing
+import Logging
+import ServiceLifecycle
+import Storage
+
+/// A job the server runs on a timer until shutdown: first after `first`, then every `interval`. A failed round is
+/// logged and the next one runs as planned. Several servers may run the same job: each job must be idempotent.
+struct PeriodicJob: Service {
+    let name: String
+    let first: Duration
+    let interval: Duration
+    let logger: Logger
+    let work: @Sendable () async throws -> Void
+
+    func run() async throws {
+        var wait = first
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let pause = wait
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+            } catch {
+                return
+            }
+            do {
+                try await work()
+            } catch {
+                logger.error("\(name) failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            wait = interval
+        }
+    }
+}
+
+extension PeriodicJob {
+    /// Deletes check-ins older than the retention period: a minute after start, then once a day.
+    static func checkInPurge(_ store: CheckInStore, logger: Logger) -> PeriodicJob {
+        PeriodicJob(name: "check-in purge", first: .seconds(60), interval: .seconds(24 * 3600), logger: logger) {
+            let purged = try await store.purge()
+            logger.info("purged old check-ins", metadata: ["count": "\(purged)"])
+        }
+    }
+
+    /// Delivers queued notifications every ten seconds with `sender` (the default writes them to the log; an SMS
+    /// gateway implements `NotificationSender`). Two servers may both send a message; gateways de-duplicate by id.
+    static func outbox(_ database: Database, sender: any NotificationSender, logger: Logger) -> PeriodicJob {
+        PeriodicJob(name: "outbox delivery", first: .seconds(10), interval: .seconds(10), logger: logger) {
+            let sent = try await Outbox.deliver(using: sender, database: database)
+            if sent > 0 { logger.info("outbox delivered", metadata: ["count": "\(sent)"]) }
+        }
+    }
+}
