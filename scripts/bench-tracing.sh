@@ -21,6 +21,7 @@ echo "== in-process, same database, same run"
 "$SENTINEL" bench-tracing --database "$DB" --people 200 --rounds 3 --days "$DAYS"
 echo
 echo "== through the API"
+export SENTINEL_CHECKIN_RETENTION_DAYS=60   # the purge must not delete the oldest simulated day mid-run
 start_servers 18390 18391 "$DB"
 TOKEN=$(demo_token 18390 demo-epidemiologist)
 export AUTH=$TOKEN

@@ -32,6 +32,7 @@ struct BenchTracingCommand: AsyncParsableCommand {
         let window = DateInterval(start: end.addingTimeInterval(-Double(days) * 86400), end: end)
         var engineTimes: [Double] = [], referenceTimes: [Double] = []
         var presences = 0, candidates = 0, referenceRows = 0
+        var candidateCounts: [Double] = []
         let clock = ContinuousClock()
         for round in 0..<rounds {
             for person in persons {
@@ -41,7 +42,11 @@ struct BenchTracingCommand: AsyncParsableCommand {
                     if which == 0 {
                         let outcome = try await database.read { try await engine.trace(person: person, window: window, on: $0) }
                         engineTimes.append(Self.ms(clock.now - started))
-                        if round == 0 { presences += outcome.presences.count; candidates += outcome.candidates.count }
+                        if round == 0 {
+                            presences += outcome.presences.count
+                            candidates += outcome.candidates.count
+                            candidateCounts.append(Double(outcome.candidates.count))
+                        }
                     } else {
                         let rows = try await database.read { try await TracingReference.run(kind: database.kind, person: person, window: window, rules: rules, on: $0) }
                         referenceTimes.append(Self.ms(clock.now - started))
@@ -54,6 +59,8 @@ struct BenchTracingCommand: AsyncParsableCommand {
         print(String(format: "database %@ · %d traced people × %d rounds · window %d days · mean %.1f presences, %.0f candidates (reference %.0f rows)",
                      database.kind == .sqlite ? "SQLite" : "PostgreSQL", persons.count, rounds, days, Double(presences) / n, Double(candidates) / n,
                      Double(referenceRows) / n))
+        let c = Self.percentiles(candidateCounts)
+        print(String(format: "candidates per traced person: median %.0f, p99 %.0f", c.p50, c.p99))
         let e = Self.percentiles(engineTimes), r = Self.percentiles(referenceTimes)
         print(String(format: "| engine (in-process) | %.2f ms | %.2f ms | %.2f ms |", e.p50, e.p99, e.mean))
         print(String(format: "| reference SQL       | %.2f ms | %.2f ms | %.2f ms |", r.p50, r.p99, r.mean))

@@ -375,7 +375,7 @@ public struct Simulator: Sendable {
                     }
                 }
                 guard model.age[i] >= 12 else { continue }
-                let errands = rng.chance(0.55) ? (rng.chance(0.3) ? 2 : 1) : 0
+                let errands = rng.chance(0.62) ? (rng.chance(0.3) ? 2 : 1) : 0
                 for _ in 0..<errands {
                     let type = errandTypes[(dow == 1 ? sunday : weekday).pick(&rng)]
                     var home = Int(model.commune[i])

@@ -49,5 +49,6 @@ public enum Migrations {
         M0002_CheckIn.migration,
         M0003_Declarations.migration,
         M0004_Tracing.migration,
+        M0005_CoveringCheckInIndex.migration,
     ]
 }

@@ -176,7 +176,7 @@ func event(_ venue: Venue, id: String = UUID().uuidString, person: PersonClaim =
                 SELECT c.event_id FROM checkins c JOIN persons p ON p.id = c.person_id
                 WHERE c.venue_id = 1 AND c.checked_in_at >= 0 AND c.checked_in_at < 1 ORDER BY c.checked_in_at DESC
                 """)
-            #expect(log.contains { $0.contains("checkins_by_venue_time") }, "\(log)")
+            #expect(log.contains { $0.contains("checkins_by_venue_time_cover") }, "\(log)")
             #expect(!log.contains { $0.hasPrefix("SCAN c") || $0.hasPrefix("SCAN checkins") }, "\(log)")
             let byID = try await plan(w.db, "SELECT id FROM persons WHERE id_number IN ('075123456789', '075000000001')")
             #expect(byID.contains { $0.contains("persons_by_id_number") }, "\(byID)")

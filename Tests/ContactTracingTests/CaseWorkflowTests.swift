@@ -267,7 +267,7 @@ struct Province {
             let window = DateInterval(start: Date(timeIntervalSince1970: TimeInterval(BruteForceTests.origin)), duration: 86400)
             let ranges = [(venueID: Int64(1), from: window.start, to: window.end), (venueID: Int64(2), from: window.start, to: window.end)]
             let queries = [("checkins_by_person_time", TracingEngine.ownVisitsQuery(person: 3, from: window.start, to: window.end)),
-                           ("checkins_by_venue_time", TracingEngine.coVisitsQuery(ranges, excluding: 3))]
+                           ("checkins_by_venue_time_cover", TracingEngine.coVisitsQuery(ranges, excluding: 3))]
             for (index, query) in queries {
                 let plan: [String] = try await db.read { sql in
                     switch kind {
@@ -279,6 +279,9 @@ struct Province {
                     }
                 }
                 #expect(plan.contains { $0.contains(index) }, "\(index) not used: \(plan)")
+                if kind == .sqlite && index.hasSuffix("_cover") {
+                    #expect(plan.contains { $0.contains("COVERING INDEX") }, "co-visitors must be read from the index alone: \(plan)")
+                }
                 #expect(!plan.contains { $0.contains("SCAN checkins") || $0.contains("SCAN c\n") || $0.contains("Seq Scan on checkins") }, "\(plan)")
             }
         }
