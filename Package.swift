@@ -159,6 +159,7 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: ["App", "TestSupport", "Accounts", "Domain", "Storage", "Geography", "CheckIn", "People", "ContactTracing",
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "SQLKit", package: "sql-kit"),

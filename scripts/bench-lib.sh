@@ -19,7 +19,7 @@ start_servers() {
   "$HELLO" "$2" >"$DIR/hello.log" 2>&1 &
   PIDS+=($!)
   for port in "$1" "$2"; do
-    for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+    for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
     curl -fs "http://127.0.0.1:$port/healthz" >/dev/null || { echo "server on $port did not start"; cat "$DIR"/*.log; exit 1; }
   done
 }

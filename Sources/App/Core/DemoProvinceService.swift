@@ -12,6 +12,12 @@ struct DemoProvinceService: Service {
     let logger: Logger
 
     func run() async throws {
+        await simulate()
+        // A service that returns stops the server (ServiceGroup treats it as a failure): stay until shutdown.
+        try? await gracefulShutdown()
+    }
+
+    private func simulate() async {
         var options = SimulationOptions()
         options.people = scale.people
         options.cases = scale.cases
