@@ -337,11 +337,10 @@ public struct Investigation: Sendable {
         var classification = existing?.classification ?? contactClass
         if let existing {
             if contactClass < existing.classification {
-                // A more serious exposure upgrades the case (F2 → F1, suspected → F1); it never downgrades one.
-                try await db.raw("""
-                    UPDATE cases SET classification = \(bind: contactClass.rawValue), reported_on = \(bind: LocalDay.string(now)), updated_at = \(bind: now)
-                    WHERE id = \(bind: existing.id)
-                    """).run()
+                // A more serious exposure upgrades the case (F2 → F1, suspected → F1); it never downgrades one. The
+                // planned end of quarantine follows the new class's rule.
+                try await CaseStore.write(existing.facts, of: existing, classification: contactClass, now: now, rules: rules, on: db)
+                try await db.raw("UPDATE cases SET reported_on = \(bind: LocalDay.string(now)) WHERE id = \(bind: existing.id)").run()
                 try await CaseStore.history(existing.id, contactClass, reason: reason, by: principal.accountID, now: now, on: db)
                 classification = contactClass
                 notify = true

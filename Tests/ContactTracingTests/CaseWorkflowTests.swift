@@ -163,6 +163,41 @@ struct Province {
         }
     }
 
+    /// Traced first as an F2 (contact of an F1), then as a contact of an F0: the case becomes F1, keeps its history,
+    /// and its quarantine now ends by the F1 rule.
+    @Test(arguments: TestDatabases.kinds)
+    func anF2FoundAgainAsAnF0sContactBecomesF1(kind: DatabaseKind) async throws {
+        try await Province.with(kind) { w in
+            let market = try await w.venues.register(NewVenue(name: "Chợ", type: .market, address: "KP1", communeCode: "25993"),
+                                                     by: w.district731, trace: w.trace)
+            let a = try await w.person("A", id: "075100000011"), b = try await w.person("B", id: "075100000012")
+            let c = try await w.person("C", id: "075100000013")
+            let t0 = Date().addingTimeInterval(-3 * 3600)
+            for p in [a, b, c] { try await w.checkIn(p, at: market, t0, t0.addingTimeInterval(1800)) }
+            var f1Facts = CaseFacts()
+            f1Facts.lastExposureOn = LocalDay.string(t0.addingTimeInterval(-86400))
+            let bCase = try await w.cases.open(NewCase(personId: b.id, classification: .f1, facts: f1Facts), by: w.cdc, trace: w.trace)
+            let fromB = try await w.investigation.trace(bCase.id, by: w.cdc, trace: w.trace)
+            _ = try await w.investigation.decide(bCase.id, ContactDecision(runId: fromB.runId, personIds: [c.id], decision: .confirmed), by: w.cdc, trace: w.trace)
+            let asF2 = try await w.db.read { try await CaseStore.record(person: c.id, on: $0) }!
+            #expect(asF2.classification == .f2)
+            var home = CaseFacts()
+            home.quarantineSetting = .home
+            let today = LocalDay.string(Date())
+            let quarantinedF2 = try await w.cases.record(.quarantineStart, on: asF2.id, day: today, detail: "", facts: home, by: w.cdc, trace: w.trace)
+            #expect(quarantinedF2.facts.quarantineEnd == nil, "no sourced F2 rule")
+            let f0 = try await w.f0(a)
+            let fromA = try await w.investigation.trace(f0.id, by: w.cdc, trace: w.trace)
+            let outcome = try await w.investigation.decide(f0.id, ContactDecision(runId: fromA.runId, personIds: [c.id], decision: .confirmed),
+                                                          by: w.cdc, trace: w.trace)
+            #expect(outcome.map(\.classification) == [.f1] && outcome.map(\.created) == [false])
+            let detail = try await w.cases.detail(asF2.id, by: w.cdc, trace: w.trace)
+            #expect(detail.history.map(\.classification) == [.f2, .f1])
+            #expect(detail.record.facts.quarantineEnd == LocalDay.adding(13, to: today), "14 days at home by the F1 rule")
+            #expect(Set(detail.sources.map(\.sourceCaseId)) == [bCase.id, f0.id])
+        }
+    }
+
     @Test(arguments: TestDatabases.kinds)
     func badRequestsAreRefusedWithReasons(kind: DatabaseKind) async throws {
         try await Province.with(kind) { w in
