@@ -43,10 +43,12 @@ func call(_ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ uri
             let (found, people, _) = try await call(client, .get, "/api/v1/persons?q=tran%20thi", token: cdc)
             #expect(found == .ok && ((people as? [String: Any])?["items"] as? [[String: Any]])?.count == 1)
 
-            // Check-ins at the market: An and Bình overlap; Cường comes much later.
+            // Check-ins at the market: An and Bình overlap; Cường comes much later. One whole-second base, so the ISO
+            // timestamps (whole seconds) give exact overlaps.
+            let base = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
             for (id, minutesAgo, stay) in [("075100000001", 300.0, 60.0), ("075100000002", 280.0, 90.0), ("075100000003", 60.0, 10.0)] {
-                let at = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-minutesAgo * 60))
-                let out = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-(minutesAgo - stay) * 60))
+                let at = ISO8601DateFormatter().string(from: base.addingTimeInterval(-minutesAgo * 60))
+                let out = ISO8601DateFormatter().string(from: base.addingTimeInterval(-(minutesAgo - stay) * 60))
                 let body = #"{"eventId":"\#(UUID().uuidString)","venueToken":"\#(venueToken)","person":{"idNumber":"\#(id)"},"checkedInAt":"\#(at)","checkedOutAt":"\#(out)"}"#
                 try await client.execute(uri: "/api/v1/checkins", method: .post, headers: .json(), body: ByteBuffer(string: body)) { response in
                     #expect(response.status == .created)
@@ -65,7 +67,8 @@ func call(_ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ uri
             let run = try #require(runBody as? [String: Any])
             let candidates = try #require(run["candidates"] as? [[String: Any]])
             #expect(candidates.map { $0["personId"] as? Int } == [ids["075100000002"]])
-            #expect(abs((candidates.first?["overlapMinutes"] as? Double ?? 0) - 55) < 0.02, "\(candidates.first?["overlapMinutes"] ?? "none")")
+            let overlap = try #require((candidates.first?["overlapMinutes"] as? NSNumber)?.doubleValue)
+            #expect(overlap == 55.0, "40 minutes together plus the 15-minute margin")
             #expect(((candidates.first?["evidence"] as? [[String: Any]])?.count) == 1)
             let runID = try #require(run["runId"] as? Int)
 
