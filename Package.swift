@@ -38,6 +38,7 @@ let package = Package(
         .target(
             name: "Codes",
             dependencies: [
+                "Domain",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

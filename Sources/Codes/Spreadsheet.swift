@@ -1,3 +1,4 @@
+import Domain
 /// A one-sheet XLSX workbook (Office Open XML, ECMA-376) with a bold header row, text and number cells, written by
 /// the project: inline strings, no shared-string table, stored ZIP entries.
 public enum Spreadsheet {
@@ -85,20 +86,5 @@ public enum Spreadsheet {
         return name
     }
 
-    /// XML text: markup escaped, and characters XML 1.0 forbids dropped.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value >= 0x20 && !(0xFFFE...0xFFFF).contains(scalar.value) { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { XMLText.escape(text) }
 }

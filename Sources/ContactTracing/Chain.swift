@@ -142,8 +142,5 @@ public enum ChainDiagram {
 
     static func f(_ v: Double) -> String { String(format: "%.1f", v) }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func escape(_ text: String) -> String { XMLText.escape(text) }
 }

@@ -10,7 +10,7 @@ import Testing
     /// 1 F0 → 20 F1 → 179 F2 (200 cases): every case drawn once, in its generation's column, no two boxes
     /// overlapping, and the SVG is well-formed XML.
     @Test func twoHundredCasesStayLegible() throws {
-        var nodes: [Chain.Node] = [Chain.Node(caseId: 1, classification: .f0, label: "#1 Nguyễn Văn <An> & co", generation: 0, communeCode: "25993")]
+        var nodes: [Chain.Node] = [Chain.Node(caseId: 1, classification: .f0, label: "#1 Nguyễn Văn <An> & co\u{0B}", generation: 0, communeCode: "25993")]
         var links: [Chain.Link] = []
         for i in 2...21 {
             nodes.append(Chain.Node(caseId: Int64(i), classification: .f1, label: "#\(i) F1 người số \(i)", generation: 1, communeCode: "25993"))
