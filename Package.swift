@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
@@ -93,6 +95,20 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Resources/tracing-rules.json"), .copy("Resources/quarantine-rules.json")]
         ),
+        // EU Digital COVID Certificates: CBOR, Base45, zlib, COSE, keys, issuing and offline verification.
+        .target(
+            name: "HealthCertificates",
+            dependencies: [
+                "Domain",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            resources: [.copy("Resources/DCC.combined-schema.json"), .copy("Resources/DCC-SCHEMA-LICENSE"), .copy("Resources/valuesets")]
+        ),
         // The synthetic province: people, places, check-ins and cases for the demo, training and benchmarks.
         .target(
             name: "Simulation",
@@ -138,6 +154,9 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        .testTarget(name: "HealthCertificatesTests", dependencies: ["HealthCertificates", "Codes", "TestSupport",
+                                                                   .product(name: "Crypto", package: "swift-crypto"),
+                                                                   .product(name: "X509", package: "swift-certificates")]),
         .testTarget(name: "CodesTests", dependencies: ["Codes", "TestSupport"]),
         .testTarget(
             name: "CheckInTests",

@@ -1,0 +1,68 @@
+/// Base45 (RFC 9285): the 45-character set of QR alphanumeric mode, so a DCC fits a QR code efficiently.
+public enum Base45 {
+    public static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:".utf8)
+
+    public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
+        case invalidCharacter(offset: Int)
+        case invalidLength(Int)
+        case valueTooLarge(offset: Int)
+
+        public var description: String {
+            switch self {
+            case .invalidCharacter(let o): "character \(o + 1) is not in the Base45 alphabet"
+            case .invalidLength(let n): "a Base45 text cannot be \(n) characters long"
+            case .valueTooLarge(let o): "the Base45 group at character \(o + 1) is larger than two bytes allow"
+            }
+        }
+    }
+
+    private static let values: [Int8] = {
+        var table = [Int8](repeating: -1, count: 256)
+        for (index, character) in alphabet.enumerated() { table[Int(character)] = Int8(index) }
+        return table
+    }()
+
+    public static func encode(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count / 2 * 3 + 2)
+        var index = 0
+        while index + 1 < bytes.count {
+            var n = Int(bytes[index]) << 8 | Int(bytes[index + 1])
+            for _ in 0..<3 { out.append(alphabet[n % 45]); n /= 45 }
+            index += 2
+        }
+        if index < bytes.count {
+            let n = Int(bytes[index])
+            out.append(alphabet[n % 45]); out.append(alphabet[n / 45])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Strict decoding: every character must be in the alphabet, the length must not be ≡ 1 (mod 3), and no group
+    /// may exceed what its bytes can hold.
+    public static func decode(_ text: some StringProtocol) throws(Failure) -> [UInt8] {
+        let utf8 = Array(text.utf8)
+        guard utf8.count % 3 != 1 else { throw .invalidLength(utf8.count) }
+        var digits = [Int](repeating: 0, count: utf8.count)
+        for (offset, character) in utf8.enumerated() {
+            let value = values[Int(character)]
+            guard value >= 0 else { throw .invalidCharacter(offset: offset) }
+            digits[offset] = Int(value)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count / 3 * 2 + 1)
+        var index = 0
+        while index + 2 < digits.count {
+            let n = digits[index] + digits[index + 1] * 45 + digits[index + 2] * 2025
+            guard n <= 0xFFFF else { throw .valueTooLarge(offset: index) }
+            out.append(UInt8(n >> 8)); out.append(UInt8(n & 0xFF))
+            index += 3
+        }
+        if index < digits.count {
+            let n = digits[index] + digits[index + 1] * 45
+            guard n <= 0xFF else { throw .valueTooLarge(offset: index) }
+            out.append(UInt8(n))
+        }
+        return out
+    }
+}
