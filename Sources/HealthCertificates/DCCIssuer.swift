@@ -35,14 +35,14 @@ public final class DCCIssuer: Sendable {
         }
     }
 
-    /// Signs `payload`. The payload is checked against the schema first: Sentinel never signs what a verifier
+    /// Signs `payload`. The payload is checked against the schema and the value sets first: Sentinel never signs what a verifier
     /// would reject. `expiresAt` is capped at the signer's notAfter (hcert spec §5.3).
     public func issue(payload: CBOR, issuedAt: Date, expiresAt: Date, validate: Bool = true) throws -> String {
         guard let (kind, _) = DCCPayload.entry(of: payload) else { throw IssuingError.invalidPayload(["exactly one of v, t, r"]) }
         guard signer.mayBeUsed(for: kind) else { throw IssuingError.notAllowed(kind) }
         guard issuedAt >= signer.notBefore, issuedAt < signer.notAfter else { throw IssuingError.outsideSignerValidity }
         if validate {
-            let violations = DCCSchema.bundled.violations(of: payload)
+            let violations = DCCSchema.bundled.violations(of: payload) + ValueSets.bundled.unknownCodes(in: payload).map { "unknown code \($0)" }
             guard violations.isEmpty else { throw IssuingError.invalidPayload(violations) }
         }
         let claims = DCCPayload.claims(payload: payload, issuer: issuerCountry, issuedAt: issuedAt,
