@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "sentinel", targets: ["Run"]),
         // For the benchmark package beside this one (Benchmarks/), not a public API.
-        .library(name: "SentinelKit", targets: ["Domain", "Storage", "Geography", "Accounts", "People", "CheckIn", "Codes", "ContactTracing", "App"]),
+        .library(name: "SentinelKit", targets: ["Domain", "Storage", "Geography", "Accounts", "People", "CheckIn", "Codes", "ContactTracing", "HealthCertificates", "App"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -99,7 +99,7 @@ let package = Package(
         .target(
             name: "HealthCertificates",
             dependencies: [
-                "Domain",
+                "Domain", "Storage", "Accounts", "People", "ContactTracing", .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -107,7 +107,8 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            resources: [.copy("Resources/DCC.combined-schema.json"), .copy("Resources/DCC-SCHEMA-LICENSE"), .copy("Resources/valuesets")]
+            resources: [.copy("Resources/DCC.combined-schema.json"), .copy("Resources/DCC-SCHEMA-LICENSE"), .copy("Resources/valuesets"),
+                        .copy("Resources/certificate-rules.json")]
         ),
         // The synthetic province: people, places, check-ins and cases for the demo, training and benchmarks.
         .target(
@@ -119,7 +120,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Domain", "Storage", "Geography", "Accounts", "People", "CheckIn", "Codes", "ContactTracing", "Simulation",
+                "Domain", "Storage", "Geography", "Accounts", "People", "CheckIn", "Codes", "ContactTracing", "Simulation", "HealthCertificates",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -137,7 +138,7 @@ let package = Package(
         .executableTarget(
             name: "Run",
             dependencies: [
-                "App", "Storage", "Geography", "Accounts", "Domain", "Simulation", "ContactTracing",
+                "App", "Storage", "Geography", "Accounts", "Domain", "Simulation", "ContactTracing", "HealthCertificates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -147,7 +148,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Storage", "App", "Accounts", "Geography", "Domain",
+            dependencies: ["Storage", "App", "Accounts", "Geography", "Domain", "HealthCertificates",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "HummingbirdTesting", package: "hummingbird")],
@@ -178,7 +179,8 @@ let package = Package(
                                                          .product(name: "SQLKit", package: "sql-kit")]),
         .testTarget(
             name: "AppTests",
-            dependencies: ["App", "TestSupport", "Accounts", "Domain", "Storage", "Geography", "CheckIn", "People", "ContactTracing",
+            dependencies: ["App", "TestSupport", "Accounts", "Domain", "Storage", "Geography", "CheckIn", "People", "ContactTracing", "HealthCertificates",
+                           .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -43,3 +43,9 @@ public protocol ConflictingState: Error {
 extension ConflictingState {
     public var fields: [FieldError] { [] }
 }
+
+/// A capability is not set up on this server (e.g. no signing keys): the API answers 503 with `detail`, which says
+/// what the operator must do.
+public protocol UnavailableCapability: Error {
+    var detail: String { get }
+}

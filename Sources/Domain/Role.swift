@@ -21,16 +21,19 @@ public enum Role: String, CaseIterable, Codable, Sendable {
             return Set(Permission.allCases)
         case .epidemiologist:
             return [.readAreas, .readDashboards, .readPersons, .writePersons, .readVenues, .readCheckIns, .followUpDeclarations,
-                    .readCases, .manageCases, .traceCases, .followUpCases]
+                    .readCases, .manageCases, .traceCases, .followUpCases, .issueCertificates, .manageCertificates]
         case .districtOfficer:
             return [.readAreas, .readDashboards, .readPersons, .writePersons, .readVenues, .manageVenues, .readCheckIns,
-                    .followUpDeclarations, .readCases, .manageCases, .traceCases, .followUpCases]
+                    .followUpDeclarations, .readCases, .manageCases, .traceCases, .followUpCases, .issueCertificates, .manageCertificates]
         case .communeOfficer:
             // The commune health station follows up the contacts assigned to it; investigations are the district's and CDC's.
             return [.readAreas, .readDashboards, .readPersons, .writePersons, .readVenues, .manageVenues, .readCheckIns,
-                    .followUpDeclarations, .readCases, .followUpCases]
-        case .sampler, .lab, .vaccinator:
+                    .followUpDeclarations, .readCases, .followUpCases, .issueCertificates]
+        case .sampler:
             return [.readAreas, .readPersons]
+        case .lab, .vaccinator:
+            // Labs certify their results, vaccination teams their doses.
+            return [.readAreas, .readPersons, .issueCertificates]
         case .facilityManager:
             return [.readAreas, .readPersons]
         case .venueOperator:
@@ -75,4 +78,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case traceCases = "cases.trace"
     /// Record calls, quarantine, tests and release of the contacts assigned to the area.
     case followUpCases = "cases.follow_up"
+    /// Issue a DCC (test, vaccination, recovery) for a person in the area.
+    case issueCertificates = "certificates.issue"
+    /// Revoke a certificate and handle citizens' complaints about certificates issued in the area.
+    case manageCertificates = "certificates.manage"
 }

@@ -10,6 +10,8 @@ public struct SignerCertificate: Sendable {
     public let der: [UInt8]
     public let keyID: [UInt8]
     public let publicKey: SignerPublicKey
+    /// The SubjectPublicKeyInfo DER, for verifiers that import keys (WebCrypto's "spki").
+    public let spki: [UInt8]
     public let notBefore: Date
     public let notAfter: Date
     /// nil = no DCC usage OID present, so it may sign any kind.
@@ -45,6 +47,9 @@ public struct SignerCertificate: Sendable {
         } else {
             throw .unsupportedKey
         }
+        var serializer = DER.Serializer()
+        do { try serializer.serialize(fields.publicKey) } catch { throw .notACertificate("\(error)") }
+        spki = serializer.serializedBytes
         notBefore = fields.notBefore
         notAfter = fields.notAfter
         subject = fields.subject.description

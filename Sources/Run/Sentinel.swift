@@ -11,7 +11,7 @@ struct Sentinel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sentinel",
         abstract: "Sentinel — epidemic-response platform for a provincial Department of Health.",
-        subcommands: [Serve.self, Migrate.self, UserCommand.self, AreasCommand.self, SimulateCommand.self, BenchTracingCommand.self],
+        subcommands: [Serve.self, Migrate.self, UserCommand.self, AreasCommand.self, KeysCommand.self, SimulateCommand.self, BenchTracingCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -72,6 +72,7 @@ struct Serve: AsyncParsableCommand {
             config.checkInRetention = Double(days) * 86400
         }
         config.demoProvince = env.bool(forKey: "sentinel.demo.province") ?? true
+        config.keysDirectory = env.string(forKey: "sentinel.keys.dir") ?? config.keysDirectory
         config.database = try db.resolve(env)
         guard (1...65535).contains(config.port) else { throw ValidationError("--port must be 1–65535") }
 

@@ -50,5 +50,6 @@ public enum Migrations {
         M0003_Declarations.migration,
         M0004_Tracing.migration,
         M0005_CoveringCheckInIndex.migration,
+        M0006_Certificates.migration,
     ]
 }

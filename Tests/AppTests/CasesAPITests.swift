@@ -9,11 +9,11 @@ import Storage
 import Testing
 import TestSupport
 
-/// A JSON request through the app; returns the status and the decoded body (object or array).
+/// A JSON request through the app; returns the status and the decoded body (object or array). An empty token sends none.
 func call(_ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, token: String, body: String? = nil) async throws
     -> (HTTPResponse.Status, Any?, ByteBuffer)
 {
-    try await client.execute(uri: uri, method: method, headers: .json(bearer: token), body: body.map { ByteBuffer(string: $0) }) { response in
+    try await client.execute(uri: uri, method: method, headers: .json(bearer: token.isEmpty ? nil : token), body: body.map { ByteBuffer(string: $0) }) { response in
         (response.status, try? JSONSerialization.jsonObject(with: Data(buffer: response.body)), response.body)
     }
 }

@@ -4,6 +4,7 @@ import Domain
 import Foundation
 import Geography
 import HTTPTypes
+import HealthCertificates
 import Hummingbird
 import HummingbirdTesting
 import Storage
@@ -19,8 +20,17 @@ public struct TestApp: Sendable {
         var config = AppConfig()
         config.passwordCost = 4
         config.database = .sqliteMemory
+        config.keysDirectory = TestApp.keys.path
         return config
     }
+
+    /// Signing keys made once per test process in a temporary directory (never the repository's `keys/`).
+    public static let keys: URL = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-test-keys-\(ProcessInfo.processInfo.processIdentifier)")
+        let store = KeyStore(directory: dir)
+        if !store.isInitialised { _ = try! store.initialise() }
+        return dir
+    }()
 
     /// Runs `body` with a router-level test client on a migrated database holding Dong Nai's areas.
     public static func with<T: Sendable>(_ kind: DatabaseKind, config: AppConfig = TestApp.config(),

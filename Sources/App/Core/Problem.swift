@@ -45,6 +45,8 @@ public struct Problem: Codable, Sendable, Equatable {
             return Problem(status: .notFound, detail: missing.detail)
         case let conflict as any ConflictingState:
             return Problem(status: .conflict, detail: conflict.detail, errors: conflict.fields.isEmpty ? nil : conflict.fields)
+        case let unavailable as any UnavailableCapability:
+            return Problem(status: .serviceUnavailable, detail: unavailable.detail)
         case is NIOTooManyBytesErrorMarker:
             return Problem(status: .contentTooLarge, detail: "The request body is too large.")
         case let http as HTTPError:

@@ -16,7 +16,7 @@ public enum SentinelApplication {
 
     /// Prepares the database (migrations, bundled areas, demo accounts) and returns the router.
     public static func buildRouter(config: AppConfig, database: Database) async throws -> Router<SentinelContext> {
-        try await buildRouter(services: Services(config: config, database: database))
+        try await buildRouter(services: try Services(config: config, database: database))
     }
 
     static func buildRouter(services: Services) async throws -> Router<SentinelContext> {
@@ -24,6 +24,7 @@ public enum SentinelApplication {
         bootstrapMetrics()
         try await Migrator().migrate(database)
         try await BundledAreas.loadIfNeeded(into: services.areas)
+        try await services.certificates.loadRevocations()
         if config.demo { try await DemoSeed.seedIfNeeded(services.accounts) }
         let pages = try await PageRenderer.bundled()
 
@@ -41,7 +42,7 @@ public enum SentinelApplication {
         router.add(middleware: PublicRateLimitMiddleware(
             limiter: RateLimiter(ratePerSecond: config.publicRatePerSecond, burst: config.publicBurst),
             paths: ["/api/v1/checkins", "/c/", "/my-qr", "/api/v1/auth/token", "/login", "/api/v1/declarations", "/khai-bao",
-                    "/noi-co-ca-benh", "/api/v1/notices"]))
+                    "/noi-co-ca-benh", "/api/v1/notices", "/api/v1/certificates/URN", "/chung-nhan"]))
         router.add(middleware: FormMiddleware())
 
         HealthController(database: database, metrics: MetricsSetup.registry).register(on: router)
@@ -53,12 +54,14 @@ public enum SentinelApplication {
         CheckInController(services: services).register(on: router)
         DeclarationsController(services: services).register(on: router)
         CasesController(services: services).register(on: router)
+        CertificatesController(services: services).register(on: router)
 
         SessionPages(services: services, pages: pages, demoAccounts: config.demo ? DemoSeed.accounts : []).register(on: router)
         HomePage(services: services, pages: pages).register(on: router)
         AreaPages(services: services, pages: pages).register(on: router)
         AdminPages(services: services, pages: pages).register(on: router)
         VenuePages(services: services, pages: pages).register(on: router)
+        CertificatePages(services: services, pages: pages).register(on: router)
         ScanPages(services: services, pages: pages).register(on: router)
         DeclarationPages(services: services, pages: pages).register(on: router)
         CasePages(services: services, pages: pages).register(on: router)
@@ -67,7 +70,7 @@ public enum SentinelApplication {
     }
 
     public static func build(config: AppConfig, database: Database, logger: Logger) async throws -> some ApplicationProtocol {
-        let services = Services(config: config, database: database)
+        let services = try Services(config: config, database: database)
         let router = try await buildRouter(services: services)
         return Application(
             router: router,

@@ -3,7 +3,9 @@ import CheckIn
 import ContactTracing
 import Domain
 import People
+import Foundation
 import Geography
+import HealthCertificates
 import Storage
 
 /// The stores a request handler may use, built once per application.
@@ -26,8 +28,9 @@ public struct Services: Sendable {
     public let investigation: Investigation
     public let clusters: ClusterStore
     public let notices: ExposureNotices
+    public let certificates: CertificateService
 
-    public init(config: AppConfig, database: Database) {
+    public init(config: AppConfig, database: Database) throws {
         self.config = config
         self.database = database
         self.areas = AreaStore(database: database)
@@ -51,5 +54,9 @@ public struct Services: Sendable {
         self.investigation = Investigation(database: database, engine: TracingEngine(rules: tracing), cases: cases)
         self.clusters = ClusterStore(database: database)
         self.notices = ExposureNotices(database: database)
+        let keys = KeyStore(directory: URL(fileURLWithPath: config.keysDirectory))
+        // A demo server makes its own keys; a real one is given them (`sentinel keys init`) and can verify without.
+        if config.demo, !keys.isInitialised { try keys.initialise() }
+        self.certificates = try CertificateService(database: database, cases: cases, keys: keys, rules: CertificateRules.bundled())
     }
 }

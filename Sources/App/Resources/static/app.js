@@ -10,3 +10,8 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Print buttons (inline handlers are not allowed by the content security policy).
+document.addEventListener('click', (event) => {
+  if (event.target instanceof Element && event.target.closest('[data-print]')) window.print();
+});

@@ -1,0 +1,276 @@
+import Accounts
+import ContactTracing
+@preconcurrency import Crypto
+import Domain
+import Foundation
+import People
+import SQLKit
+import Storage
+import Synchronization
+
+/// A certificate Sentinel issued, as staff and the holder see it.
+public struct IssuedCertificate: Sendable, Codable, Equatable {
+    public let uvci: String
+    public let kind: CertificateKind
+    public let personId: Int64
+    public let sourceType: String
+    public let sourceId: String
+    public let communeCode: String
+    public let keyID: String
+    public let qr: String
+    public let holderName: String
+    public let dateOfBirth: String
+    public let issuedAt: Date
+    public let expiresAt: Date
+    public let revoked: Bool
+    public let revocationReason: String?
+    public let replaces: String?
+    /// The DCC payload as JSON (what the QR carries), for the holder's page.
+    public let payloadJSON: String?
+}
+
+public struct CertificateNotFound: MissingRecord, Equatable {
+    public var detail: String { "No such certificate." }
+}
+
+public struct SigningNotConfigured: UnavailableCapability, Equatable {
+    public let directory: String
+    public var detail: String { "This server has no signing keys (\(directory)); an administrator runs `sentinel keys init`." }
+}
+
+public struct NotCertifiable: ConflictingState, Equatable {
+    public let detail: String
+    public var fields: [FieldError] { [] }
+}
+
+/// Issues, finds and revokes certificates; verifies QR texts against the trust list and the revocations. The signing
+/// key is loaded once at start from the key directory; the database holds only what was issued.
+public final class CertificateService: Sendable {
+    public let database: Database
+    public let rules: CertificateRules
+    let keys: KeyStore
+    let cases: CaseStore
+    let gate: AccessGate
+    let issuer: DCCIssuer?
+    let cscaKey: P256.Signing.PrivateKey?
+    let cscaDER: [UInt8]?
+    private let state: Mutex<(trust: TrustList, revoked: Set<[UInt8]>)>
+
+    public init(database: Database, cases: CaseStore, keys: KeyStore, rules: CertificateRules) throws {
+        self.database = database
+        self.rules = rules
+        self.keys = keys
+        self.cases = cases
+        self.gate = AccessGate(database: database)
+        if keys.isInitialised {
+            let (signer, key) = try keys.currentSigner()
+            issuer = try DCCIssuer(signer: signer, key: key, issuerCountry: rules.country)
+            let (csca, certificate) = try keys.loadCSCA()
+            cscaKey = csca
+            cscaDER = try KeyStore.der(certificate)
+            state = Mutex((try keys.trustList(), []))
+        } else {
+            issuer = nil
+            cscaKey = nil
+            cscaDER = nil
+            state = Mutex((TrustList(), []))
+        }
+    }
+
+    public var canIssue: Bool { issuer != nil }
+
+    /// Reads the revocations into memory (at start; each revocation then updates the set as it commits).
+    public func loadRevocations() async throws {
+        let hashes = try await database.read { db in
+            try await db.raw("SELECT uvci_hash FROM certificate_revocations").all().map { try $0.decode(column: "uvci_hash", as: String.self) }
+        }
+        let set = Set(hashes.compactMap { Data(base64Encoded: $0).map(Array.init) })
+        state.withLock { $0.revoked = set }
+    }
+
+    public func verifier() -> DCCVerifier {
+        let (trust, revoked) = state.withLock { ($0.trust, $0.revoked) }
+        return DCCVerifier(trust: trust, revokedHashes: revoked)
+    }
+
+    public func verify(_ text: String, at now: Date = Date()) -> DCCVerifier.Result { verifier().verify(text, at: now) }
+
+    // MARK: Issuing
+
+    /// Issues a certificate for a source record: for `recovery`, the F0 case (its id) once marked recovered.
+    public func issue(kind: CertificateKind, sourceId: String, by principal: Principal, trace: RequestTrace,
+                      now: Date = Date()) async throws -> IssuedCertificate {
+        guard let issuer else { throw SigningNotConfigured(directory: keys.directory.path) }
+        switch kind {
+        case .recovery:
+            guard let caseId = Int64(sourceId) else { throw ValidationFailure([FieldError("sourceId", "a case id")]) }
+            return try await issueRecovery(caseId: caseId, issuer: issuer, by: principal, trace: trace, now: now)
+        case .test, .vaccination:
+            throw NotCertifiable(detail: "Sentinel does not record \(kind == .test ? "laboratory results" : "vaccinations") yet, so there is nothing to certify.")
+        }
+    }
+
+    func issueRecovery(caseId: Int64, issuer: DCCIssuer, by principal: Principal, trace: RequestTrace, now: Date) async throws -> IssuedCertificate {
+        let detail = try await cases.detail(caseId, by: principal, trace: trace)
+        let record = detail.record
+        try await gate.require(principal, .issueCertificates, area: record.communeCode, entity: "certificate", entityID: nil, trace: trace)
+        guard record.classification == .f0 else { throw NotCertifiable(detail: "Case \(caseId) is not a confirmed case (F0).") }
+        guard record.facts.outcome == .recovered else { throw NotCertifiable(detail: "Case \(caseId) is not marked recovered.") }
+        guard let firstPositive = record.facts.confirmedOn ?? record.facts.sampledOn,
+              let validFrom = LocalDay.adding(rules.recovery.validFromDaysAfterFirstPositive, to: firstPositive),
+              let validUntil = LocalDay.adding(rules.recovery.validUntilDaysAfterFirstPositive, to: firstPositive)
+        else {
+            throw NotCertifiable(detail: "Case \(caseId) has no confirmation or sampling date.")
+        }
+        guard let end = LocalDay.start(validUntil)?.addingTimeInterval(86400), end > now else {
+            throw NotCertifiable(detail: "The recovery period of case \(caseId) ended on \(validUntil).")
+        }
+        let uvci = UVCI.random(country: rules.country)
+        let (surname, given) = NameTransliteration.split(fullName: detail.person.fullName)
+        let person = DCCPayload.Person(surname: surname, givenNames: given,
+                                       dateOfBirth: detail.person.birthDate ?? detail.person.birthYear.map(String.init) ?? "")
+        let payload = DCCPayload.payload(person: person, kind: .recovery, entry: DCCPayload.recoveryEntry(
+            firstPositive: firstPositive, validFrom: validFrom, validUntil: validUntil, country: rules.country,
+            issuer: rules.issuerName, uvci: uvci))
+        let qr = try issuer.issue(payload: payload, issuedAt: now, expiresAt: end)
+        return try await store(uvci: uvci, kind: .recovery, personId: record.personId, sourceType: "case", sourceId: String(caseId),
+                               communeCode: record.communeCode, keyID: issuer.signer.keyID, qr: qr, payload: payload, issuedAt: now,
+                               expiresAt: min(end, issuer.signer.notAfter), by: principal, trace: trace)
+    }
+
+    func store(uvci: String, kind: CertificateKind, personId: Int64, sourceType: String, sourceId: String, communeCode: String,
+               keyID: [UInt8], qr: String, payload: CBOR, issuedAt: Date, expiresAt: Date, replaces: String? = nil,
+               by principal: Principal, trace: RequestTrace) async throws -> IssuedCertificate {
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: payload.jsonObject, options: [.sortedKeys]), as: UTF8.self)
+        let kid = DCCVerifier.hex(keyID)
+        try await database.write { db in
+            try await db.raw("""
+                INSERT INTO certificates (uvci, kind, person_id, source_type, source_id, commune_code, kid, qr_text, payload_json,
+                                          issued_at, expires_at, issued_by, replaces)
+                VALUES (\(bind: uvci), \(bind: kind.rawValue), \(bind: personId), \(bind: sourceType), \(bind: sourceId), \(bind: communeCode),
+                        \(bind: kid), \(bind: qr), \(bind: json), \(bind: issuedAt), \(bind: expiresAt), \(bind: principal.accountID), \(bind: replaces))
+                """).run()
+            try await AuditLog.append(AuditEntry(principal: principal, action: "issue", entity: "certificate", entityID: uvci,
+                                                 areaCode: communeCode, context: trace), on: db)
+        }
+        return try await find(uvci)
+    }
+
+    // MARK: Reading
+
+    /// The certificate for its holder: the UVCI is 128 random bits, as secret as the QR code that carries it.
+    public func find(_ uvci: String) async throws -> IssuedCertificate {
+        guard uvci.count <= 100 else { throw CertificateNotFound() }
+        let rows = try await database.read { db in try await db.raw("\(unsafeRaw: Self.select) WHERE c.uvci = \(bind: uvci)").all() }
+        guard let row = rows.first else { throw CertificateNotFound() }
+        return try Self.decode(row)
+    }
+
+    /// A person's certificates, for staff whose area holds the person (the registry checks and audits the read).
+    public func forPerson(_ personId: Int64, by principal: Principal, trace: RequestTrace) async throws -> [IssuedCertificate] {
+        _ = try await PersonRegistry(database: database).get(personId, by: principal, trace: trace)
+        let rows = try await database.read { db in
+            try await db.raw("\(unsafeRaw: Self.select) WHERE c.person_id = \(bind: personId) ORDER BY c.issued_at DESC").all()
+        }
+        return try rows.map(Self.decode)
+    }
+
+    static let select = """
+        SELECT c.uvci, c.kind, c.person_id, c.source_type, c.source_id, c.commune_code, c.kid, c.qr_text, c.payload_json,
+               c.issued_at, c.expires_at, c.replaces, r.reason AS revocation_reason
+        FROM certificates c LEFT JOIN certificate_revocations r ON r.uvci = c.uvci
+        """
+
+    static func decode(_ row: any SQLRow) throws -> IssuedCertificate {
+        let json = try row.decode(column: "payload_json", as: String.self)
+        let payload = (try? JSONSerialization.jsonObject(with: Data(json.utf8))).flatMap { CBOR(json: $0) } ?? .map([])
+        let name = payload[.text("nam")]
+        let holder = [name?[.text("fn")]?.textValue, name?[.text("gn")]?.textValue].compactMap { $0 }.joined(separator: " ")
+        let reason = try row.decode(column: "revocation_reason", as: String?.self)
+        return IssuedCertificate(
+            uvci: try row.decode(column: "uvci", as: String.self),
+            kind: CertificateKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .test,
+            personId: try row.decode(column: "person_id", as: Int64.self),
+            sourceType: try row.decode(column: "source_type", as: String.self),
+            sourceId: try row.decode(column: "source_id", as: String.self),
+            communeCode: try row.decode(column: "commune_code", as: String.self),
+            keyID: try row.decode(column: "kid", as: String.self),
+            qr: try row.decode(column: "qr_text", as: String.self),
+            holderName: holder, dateOfBirth: payload[.text("dob")]?.textValue ?? "",
+            issuedAt: try row.decode(column: "issued_at", as: Date.self),
+            expiresAt: try row.decode(column: "expires_at", as: Date.self),
+            revoked: reason != nil, revocationReason: reason,
+            replaces: try row.decode(column: "replaces", as: String?.self), payloadJSON: json)
+    }
+
+    // MARK: Revocation
+
+    public func revoke(_ uvci: String, reason: String, by principal: Principal, trace: RequestTrace, now: Date = Date()) async throws -> IssuedCertificate {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        var v = Validator()
+        v.require(!reason.isEmpty && reason.count <= 500, "reason", "required, at most 500 characters")
+        try v.check()
+        let certificate = try await find(uvci)
+        try await gate.require(principal, .manageCertificates, area: certificate.communeCode, entity: "certificate", entityID: uvci, trace: trace)
+        guard !certificate.revoked else { throw NotCertifiable(detail: "Certificate \(uvci) is already revoked.") }
+        let hash = DCCVerifier.revocationHash(uvci: uvci)
+        try await database.write { db in
+            try await Self.insertRevocation(uvci: uvci, hash: hash, reason: reason, at: now, by: principal, on: db)
+            try await AuditLog.append(AuditEntry(principal: principal, action: "revoke", entity: "certificate", entityID: uvci,
+                                                 areaCode: certificate.communeCode, context: trace), on: db)
+        }
+        state.withLock { _ = $0.revoked.insert(hash) }
+        return try await find(uvci)
+    }
+
+    static func insertRevocation(uvci: String, hash: [UInt8], reason: String, at now: Date, by principal: Principal, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO certificate_revocations (uvci, uvci_hash, reason, revoked_at, revoked_by)
+            VALUES (\(bind: uvci), \(bind: Data(hash).base64EncodedString()), \(bind: reason), \(bind: now), \(bind: principal.accountID))
+            """).run()
+    }
+
+    /// The published revocation list: base64 of the first 16 bytes of SHA-256 over each revoked UVCI.
+    public func revocationList() -> [String] {
+        state.withLock { $0.revoked }.map { Data($0).base64EncodedString() }.sorted()
+    }
+
+    // MARK: Trust list
+
+    /// The DSCs this server trusts, as a JWS (JSON serialisation, ES256) signed by the CSCA, with the CSCA in `x5c`
+    /// so a verifier that pinned the CSCA can check it offline.
+    public func trustListDocument(now: Date = Date()) throws -> Data {
+        guard let cscaKey, let cscaDER else { throw SigningNotConfigured(directory: keys.directory.path) }
+        let trust = state.withLock { $0.trust }
+        let formatter = ISO8601DateFormatter()
+        let entries: [[String: Any]] = trust.all.sorted { $0.der.lexicographicallyPrecedes($1.der) }.map { signer in
+            var entry: [String: Any] = [
+                "kid": Data(signer.keyID).base64EncodedString(), "certificate": Data(signer.der).base64EncodedString(),
+                "publicKey": Data(signer.spki).base64EncodedString(),
+                "algorithm": { if case .p256 = signer.publicKey { "ES256" } else { "PS256" } }(),
+                "validFrom": formatter.string(from: signer.notBefore), "validUntil": formatter.string(from: signer.notAfter),
+                "subject": signer.subject,
+            ]
+            entry["country"] = signer.country
+            entry["kinds"] = signer.allowedKinds.map { $0.map(\.rawValue).sorted() } ?? CertificateKind.allCases.map(\.rawValue)
+            return entry
+        }
+        let payload = try JSONSerialization.data(withJSONObject: ["issuedAt": formatter.string(from: now), "certificates": entries],
+                                                 options: [.sortedKeys])
+        let header = try JSONSerialization.data(withJSONObject: ["alg": "ES256", "x5c": [Data(cscaDER).base64EncodedString()]],
+                                                options: [.sortedKeys])
+        let signingInput = Base64URL.encode(header) + "." + Base64URL.encode(payload)
+        let signature = try cscaKey.signature(for: SHA256.hash(data: Data(signingInput.utf8)))
+        return try JSONSerialization.data(withJSONObject: [
+            "protected": Base64URL.encode(header), "payload": Base64URL.encode(payload),
+            "signature": Base64URL.encode(signature.rawRepresentation),
+        ], options: [.sortedKeys])
+    }
+}
+
+enum Base64URL {
+    static func encode(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

@@ -1,0 +1,176 @@
+import Accounts
+import App
+import ContactTracing
+@preconcurrency import Crypto
+import Domain
+import Foundation
+import HTTPTypes
+import HealthCertificates
+import Hummingbird
+import HummingbirdTesting
+import People
+import Storage
+import Testing
+import TestSupport
+
+@Suite struct CertificatesAPITests {
+    /// A recovered F0 (confirmed `daysAgo` days ago) in `commune`.
+    static func recoveredCase(_ app: TestApp, by principal: Principal, name: String, id: String, commune: String,
+                              daysAgo: Int = 20, outcome: Outcome? = .recovered, classification: Classification = .f0) async throws -> (person: Int64, case: Int64) {
+        let person = try await PersonRegistry(database: app.database).create(
+            NewPerson(fullName: name, birthDate: "1987-03-09", idNumber: id, communeCode: commune), by: principal, trace: .cli("test"))
+        var facts = CaseFacts()
+        facts.confirmedOn = LocalDay.adding(-daysAgo, to: LocalDay.string(Date()))
+        facts.outcome = outcome
+        facts.outcomeOn = outcome == nil ? nil : LocalDay.string(Date())
+        let opened = try await CaseStore(database: app.database, quarantineRules: try .bundled())
+            .open(NewCase(personId: person.id, classification: classification, facts: classification == .f0 ? facts : CaseFacts()),
+                  by: principal, trace: .cli("test"))
+        return (person.id, opened.id)
+    }
+
+    @Test(arguments: TestDatabases.kinds)
+    func aRecoveredCaseGetsACertificateThatVerifiesUntilRevoked(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { app, client in
+            let (cdcAccount, cdc) = try await app.account(.epidemiologist, area: "75")
+            let (_, longKhanh) = try await app.account(.districtOfficer, area: "732")
+            let recovered = try await Self.recoveredCase(app, by: cdcAccount.principal, name: "Nguyễn Thị <b>Ánh</b>", id: "075187000001", commune: "25993")
+
+            let (status, body, _) = try await call(client, .post, "/api/v1/certificates", token: cdc,
+                                                   body: #"{"kind":"recovery","sourceId":"\#(recovered.case)"}"#)
+            #expect(status == .created)
+            let issued = try #require(body as? [String: Any])
+            let uvci = try #require(issued["uvci"] as? String)
+            let qr = try #require(issued["qr"] as? String)
+            #expect(uvci.hasPrefix("URN:UVCI:01:VN:") && UVCI.hasValidCheck(uvci))
+            #expect(qr.hasPrefix("HC1:"))
+
+            // Anyone may verify; the answer names the holder only because the signature holds.
+            let verifyBody = String(decoding: try JSONSerialization.data(withJSONObject: ["qr": qr]), as: UTF8.self)
+            let (checked, answer, _) = try await call(client, .post, "/api/v1/certificates/verify", token: "", body: verifyBody)
+            #expect(checked == .ok)
+            let verdict = try #require(answer as? [String: Any])
+            #expect(verdict["valid"] as? Bool == true, "\(verdict)")
+            #expect(verdict["type"] as? String == "recovery")
+            #expect(verdict["name"] as? String == "Nguyễn Thị <b>Ánh</b>")
+            #expect(verdict["dateOfBirth"] as? String == "1987-03-09")
+            #expect(verdict["uvci"] as? String == uvci)
+
+            // The holder's page (escaped), the QR image zbarimg reads back exactly, and the person's list.
+            try await client.execute(uri: "/api/v1/certificates/\(uvci)", method: .get) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(html.contains("Nguyễn Thị &lt;b&gt;Ánh&lt;/b&gt;") && !html.contains("<b>Ánh"))
+                #expect(html.contains(uvci) && html.contains("<svg"))
+            }
+            if ExternalTool.required("zbarimg") {
+                try await client.execute(uri: "/api/v1/certificates/\(uvci)/qr.png", method: .get) { response throws in
+                    #expect(response.headers[.contentType] == "image/png")
+                    #expect(try ExternalTool.zbar(png: Array(buffer: response.body)) == [qr])
+                }
+            }
+            let (listed, list, _) = try await call(client, .get, "/api/v1/persons/\(recovered.person)/certificates", token: cdc)
+            #expect(listed == .ok && ((list as? [String: Any])?["items"] as? [[String: Any]])?.first?["uvci"] as? String == uvci)
+
+            // The trust list is signed by the CSCA named in x5c and holds the signer that signed this certificate.
+            try await client.execute(uri: "/api/v1/trustlist", method: .get) { response throws in
+                let jws = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: String])
+                let header = try #require(try JSONSerialization.jsonObject(with: Self.unbase64url(jws["protected"]!)) as? [String: Any])
+                let csca = try SignerCertificate(der: Array(try #require(Data(base64Encoded: (header["x5c"] as? [String])?.first ?? ""))))
+                guard case .p256(let key) = csca.publicKey else { Issue.record("CSCA is not P-256"); return }
+                let signature = try P256.Signing.ECDSASignature(rawRepresentation: Self.unbase64url(jws["signature"]!))
+                #expect(key.isValidSignature(signature, for: SHA256.hash(data: Data((jws["protected"]! + "." + jws["payload"]!).utf8))))
+                let payload = try #require(try JSONSerialization.jsonObject(with: Self.unbase64url(jws["payload"]!)) as? [String: Any])
+                let kids = (payload["certificates"] as? [[String: Any]])?.compactMap { $0["kid"] as? String } ?? []
+                #expect(kids.contains(Data(try #require(verdict["kid"] as? String).hexBytes).base64EncodedString()))
+            }
+
+            // Another district may not revoke it; the CDC may, once, with a reason; then it no longer verifies.
+            #expect(try await call(client, .post, "/api/v1/certificates/\(uvci)/revoke", token: longKhanh, body: #"{"reason":"x"}"#).0 == .forbidden)
+            #expect(try await call(client, .post, "/api/v1/certificates/\(uvci)/revoke", token: cdc, body: #"{"reason":"  "}"#).0 == .unprocessableContent)
+            #expect(try await call(client, .post, "/api/v1/certificates/\(uvci)/revoke", token: cdc, body: #"{"reason":"wrong date of birth"}"#).0 == .ok)
+            #expect(try await call(client, .post, "/api/v1/certificates/\(uvci)/revoke", token: cdc, body: #"{"reason":"again"}"#).0 == .conflict)
+            let (_, after, _) = try await call(client, .post, "/api/v1/certificates/verify", token: "", body: verifyBody)
+            let reasons = ((after as? [String: Any])?["reasons"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
+            #expect(reasons == ["revoked"])
+            let (_, revocations, _) = try await call(client, .get, "/api/v1/revocations", token: "")
+            #expect(((revocations as? [String: Any])?["hashes"] as? [String]) == [Data(DCCVerifier.revocationHash(uvci: uvci)).base64EncodedString()])
+            try await client.execute(uri: "/api/v1/certificates/\(uvci)", method: .get) { response in
+                #expect(String(buffer: response.body).contains("đã bị thu hồi"))
+            }
+            // The issue, the other district's refused attempt and the revocation are in the audit log.
+            let audited = try await app.database.read { db in
+                try await db.raw("SELECT action FROM audit_log WHERE entity = 'certificate' AND entity_id = \(bind: uvci) ORDER BY id").all()
+                    .map { try $0.decode(column: "action", as: String.self) }
+            }
+            #expect(audited == ["issue", "denied:certificates.manage", "revoke"])
+        }
+    }
+
+    @Test func badRequestsGetClearAnswers() async throws {
+        try await TestApp.with(.sqlite) { app, client in
+            let (cdcAccount, cdc) = try await app.account(.epidemiologist, area: "75")
+            let notRecovered = try await Self.recoveredCase(app, by: cdcAccount.principal, name: "Trần Văn Bình", id: "075187000002",
+                                                            commune: "25993", outcome: nil)
+            let longAgo = try await Self.recoveredCase(app, by: cdcAccount.principal, name: "Lê Thị Cúc", id: "075187000003",
+                                                       commune: "25993", daysAgo: 400)
+            func issue(_ body: String) async throws -> (HTTPResponse.Status, String) {
+                let (status, answer, _) = try await call(client, .post, "/api/v1/certificates", token: cdc, body: body)
+                return (status, (answer as? [String: Any])?["detail"] as? String ?? "")
+            }
+            #expect(try await issue(#"{"kind":"recovery","sourceId":"\#(notRecovered.case)"}"#).1.contains("not marked recovered"))
+            #expect(try await issue(#"{"kind":"recovery","sourceId":"\#(longAgo.case)"}"#) .0 == .conflict)
+            #expect(try await issue(#"{"kind":"test","sourceId":"1"}"#).0 == .conflict)
+            #expect(try await issue(#"{"kind":"passport","sourceId":"1"}"#).0 == .badRequest)
+            #expect(try await issue(#"{"kind":"recovery","sourceId":"abc"}"#).0 == .unprocessableContent)
+            #expect(try await issue(#"{"kind":"recovery","sourceId":"999999"}"#).0 == .notFound)
+            #expect(try await issue(#"{"kind":"recovery""#).0 == .badRequest)
+
+            func verify(_ qr: String) async throws -> [String] {
+                let body = String(decoding: try JSONSerialization.data(withJSONObject: ["qr": qr]), as: UTF8.self)
+                let (status, answer, _) = try await call(client, .post, "/api/v1/certificates/verify", token: "", body: body)
+                #expect(status == .ok)
+                return ((answer as? [String: Any])?["reasons"] as? [[String: Any]])?.compactMap { $0["code"] as? String } ?? []
+            }
+            #expect(try await verify(String(repeating: "A", count: 5000)) == ["size"])
+            #expect(try await verify("HC2:6BF+70790T9WJWG") == ["prefix"])
+            #expect(try await verify("HC1:hello world") == ["base45"])
+            #expect(try await call(client, .post, "/api/v1/certificates/verify", token: "", body: #"{"qr":12}"#).0 == .badRequest)
+            #expect(try await call(client, .post, "/api/v1/certificates/verify", token: "", body: "{").0 == .badRequest)
+            try await client.execute(uri: "/api/v1/certificates/URN:UVCI:01:VN:NOPE", method: .get) { #expect($0.status == .notFound) }
+            // Issuing needs a signed-in account.
+            #expect(try await call(client, .post, "/api/v1/certificates", token: "forged", body: #"{"kind":"recovery","sourceId":"1"}"#).0 == .unauthorized)
+        }
+    }
+
+    /// Without keys the server still verifies (with what it trusts) and says plainly why it cannot issue.
+    @Test func withoutKeysIssuingIsUnavailable() async throws {
+        var config = TestApp.config()
+        config.keysDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("no-keys-\(UUID().uuidString)").path
+        try await TestApp.with(.sqlite, config: config) { app, client in
+            let (_, cdc) = try await app.account(.epidemiologist, area: "75")
+            let (status, answer, _) = try await call(client, .post, "/api/v1/certificates", token: cdc, body: #"{"kind":"recovery","sourceId":"1"}"#)
+            #expect(status == .serviceUnavailable)
+            #expect(((answer as? [String: Any])?["detail"] as? String)?.contains("sentinel keys init") == true)
+            #expect(try await call(client, .get, "/api/v1/revocations", token: "").0 == .ok)
+        }
+    }
+
+    static func unbase64url(_ text: String) -> Data {
+        var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while s.count % 4 != 0 { s += "=" }
+        return Data(base64Encoded: s) ?? Data()
+    }
+}
+
+extension String {
+    var hexBytes: [UInt8] {
+        var out: [UInt8] = []
+        var index = startIndex
+        while index < endIndex, let next = self.index(index, offsetBy: 2, limitedBy: endIndex) {
+            if let byte = UInt8(self[index..<next], radix: 16) { out.append(byte) }
+            index = next
+        }
+        return out
+    }
+}
