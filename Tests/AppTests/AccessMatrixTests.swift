@@ -65,6 +65,12 @@ import TestSupport
             }
             let case731 = try await f0("Ca 731", "075000000001", "25993")
             let case732 = try await f0("Ca 732", "075000000002", commune732)
+            // Recovered F0s can be certified; issuing reads the case (cases.read) and certifies it (certificates.issue).
+            let recovered731 = try await CertificatesAPITests.recoveredCase(app, by: cdc.principal, name: "Khỏi 731", id: "075000000011", commune: "25993")
+            let recovered732 = try await CertificatesAPITests.recoveredCase(app, by: cdc.principal, name: "Khỏi 732", id: "075000000012", commune: commune732)
+            let certify: (String) -> (Role, String) -> Bool = { area in
+                { role, scope in role.may(.readCases) && role.may(.issueCertificates) && Self.covers(scope, area) }
+            }
             // An officer's venue has no operator: operators may read only their own, so never these.
             let readVenue: (Role, String, String) -> Bool = { role, scope, area in role.may(.readVenues) && Self.covers(scope, area) }
             let routes: [Route] = [
@@ -143,6 +149,12 @@ import TestSupport
                 Route(method: .get, uri: "/cases/queue", web: true, permission: .followUpCases, targetArea: nil),
                 Route(method: .get, uri: "/cases/\(case732.case)", web: true, permission: .readCases, targetArea: commune732),
                 Route(method: .post, uri: "/cases/\(case731.case)/trace", web: true, permission: .traceCases, targetArea: "25993"),
+                Route(method: .post, uri: "/api/v1/certificates", web: false, permission: nil, targetArea: nil,
+                      body: #"{"kind":"recovery","sourceId":"\#(recovered731.case)"}"#, rule: certify("25993")),
+                Route(method: .post, uri: "/api/v1/certificates", web: false, permission: nil, targetArea: nil,
+                      body: #"{"kind":"recovery","sourceId":"\#(recovered732.case)"}"#, rule: certify(commune732)),
+                Route(method: .get, uri: "/api/v1/persons/\(recovered732.person)/certificates", web: false, permission: .readPersons,
+                      targetArea: commune732),
                 Route(method: .get, uri: "/venues/\(venue731)/scan", web: true, permission: nil, targetArea: nil,
                       rule: { role, scope in readVenue(role, scope, "25993") && role.may(.manageVenues) }),
             ]
