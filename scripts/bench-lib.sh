@@ -14,6 +14,8 @@ build_binaries() {
 # start_servers SENTINEL_PORT HELLO_PORT DATABASE_URL
 start_servers() {
   # One load generator on one address: lift the public rate limit, which is meant for real crowds.
+  # Keys in the scratch directory; no background demo simulation competing with the measurement.
+  SENTINEL_KEYS_DIR="$DIR/keys" SENTINEL_DEMO_PROVINCE="${SENTINEL_DEMO_PROVINCE:-false}" \
   SENTINEL_PUBLIC_RATE=1000000 SENTINEL_PUBLIC_BURST=1000000 SENTINEL_LOG_LEVEL=warning "$SENTINEL" serve --demo --port "$1" --database "$3" >"$DIR/sentinel.log" 2>&1 &
   PIDS+=($!)
   "$HELLO" "$2" >"$DIR/hello.log" 2>&1 &

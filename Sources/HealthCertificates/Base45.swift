@@ -41,28 +41,33 @@ public enum Base45 {
     /// Strict decoding: every character must be in the alphabet, the length must not be ≡ 1 (mod 3), and no group
     /// may exceed what its bytes can hold.
     public static func decode(_ text: some StringProtocol) throws(Failure) -> [UInt8] {
-        let utf8 = Array(text.utf8)
-        guard utf8.count % 3 != 1 else { throw .invalidLength(utf8.count) }
-        var digits = [Int](repeating: 0, count: utf8.count)
-        for (offset, character) in utf8.enumerated() {
-            let value = values[Int(character)]
-            guard value >= 0 else { throw .invalidCharacter(offset: offset) }
-            digits[offset] = Int(value)
+        var string = String(text)
+        // One pass over contiguous UTF-8 (a generic StringProtocol view is several times slower).
+        let result: Result<[UInt8], Failure> = string.withUTF8 { utf8 in
+            guard utf8.count % 3 != 1 else { return .failure(.invalidLength(utf8.count)) }
+            var out: [UInt8] = []
+            out.reserveCapacity(utf8.count / 3 * 2 + 1)
+            var index = 0
+            while index < utf8.count {
+                let width = min(3, utf8.count - index)
+                var group = 0, weight = 1
+                for offset in index..<index + width {
+                    let value = values[Int(utf8[offset])]
+                    guard value >= 0 else { return .failure(.invalidCharacter(offset: offset)) }
+                    group += Int(value) * weight
+                    weight *= 45
+                }
+                if width == 3 {
+                    guard group <= 0xFFFF else { return .failure(.valueTooLarge(offset: index)) }
+                    out.append(UInt8(group >> 8)); out.append(UInt8(group & 0xFF))
+                } else {
+                    guard group <= 0xFF else { return .failure(.valueTooLarge(offset: index)) }
+                    out.append(UInt8(group))
+                }
+                index += width
+            }
+            return .success(out)
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(utf8.count / 3 * 2 + 1)
-        var index = 0
-        while index + 2 < digits.count {
-            let n = digits[index] + digits[index + 1] * 45 + digits[index + 2] * 2025
-            guard n <= 0xFFFF else { throw .valueTooLarge(offset: index) }
-            out.append(UInt8(n >> 8)); out.append(UInt8(n & 0xFF))
-            index += 3
-        }
-        if index < digits.count {
-            let n = digits[index] + digits[index + 1] * 45
-            guard n <= 0xFF else { throw .valueTooLarge(offset: index) }
-            out.append(UInt8(n))
-        }
-        return out
+        return try result.get()
     }
 }

@@ -1,6 +1,6 @@
 /// A CBOR data item (RFC 8949), the subset the EU DCC uses: integers, byte and text strings, arrays, maps, tags,
 /// simple values and floats. Written in the project so that what we sign is byte-for-byte under our control.
-public indirect enum CBOR: Sendable, Hashable {
+public enum CBOR: Sendable, Hashable {
     /// Major type 0.
     case unsigned(UInt64)
     /// Major type 1: the value is −1 − n.
@@ -10,7 +10,8 @@ public indirect enum CBOR: Sendable, Hashable {
     case array([CBOR])
     /// Entries in the order they were read or built; the encoder writes them in deterministic order.
     case map([(key: CBOR, value: CBOR)])
-    case tagged(UInt64, CBOR)
+    /// Only the tag case needs a box; scalars stay unboxed (an `indirect enum` allocated for every integer and string).
+    indirect case tagged(UInt64, CBOR)
     case bool(Bool)
     case null
     case undefined
@@ -102,10 +103,13 @@ extension CBOR {
             for item in items { item.encode(into: &out) }
         case .map(let entries):
             Self.head(5, UInt64(entries.count), &out)
-            let encoded = entries.map { (key: $0.key.encoded(), value: $0.value.encoded()) }
-            for entry in encoded.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-                out.append(contentsOf: entry.key)
-                out.append(contentsOf: entry.value)
+            // Only the keys are encoded apart (to sort them); values go straight into `out`, so nested maps are
+            // encoded once, not once per level.
+            let keys = entries.map { $0.key.encoded() }
+            let order = keys.indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) }
+            for index in order {
+                out.append(contentsOf: keys[index])
+                entries[index].value.encode(into: &out)
             }
         case .tagged(let tag, let value):
             Self.head(6, tag, &out)

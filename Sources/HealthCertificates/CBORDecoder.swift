@@ -95,9 +95,9 @@ public struct CBORDecoder {
             if let n = argument { return .bytes(Array(try take(n))) }
             return .bytes(try chunks(major: 2))
         case 3:
-            let raw: [UInt8]
-            if let n = argument { raw = Array(try take(n)) } else { raw = try chunks(major: 3) }
-            guard let text = String(validating: raw, as: UTF8.self) else { throw .invalidUTF8(offset: start) }
+            let text: String?
+            if let n = argument { text = String(validating: try take(n), as: UTF8.self) } else { text = String(validating: try chunks(major: 3), as: UTF8.self) }
+            guard let text else { throw .invalidUTF8(offset: start) }
             return .text(text)
         case 4:
             var items: [CBOR] = []
@@ -112,12 +112,19 @@ public struct CBORDecoder {
             return .array(items)
         case 5:
             var entries: [(key: CBOR, value: CBOR)] = []
+            if let n = argument { entries.reserveCapacity(Int(min(n, 64))) }
             var seen = Set<CBOR>()
             func add(_ decoder: inout CBORDecoder) throws(Failure) {
                 let keyOffset = decoder.offset
                 let key = try decoder.item(depth: depth + 1)
                 let value = try decoder.item(depth: depth + 1)
-                guard seen.insert(key).inserted else { throw .duplicateKey(offset: keyOffset) }
+                // Small maps (every DCC map) are checked by a scan; a hash set only pays for itself on large ones.
+                if entries.count < 16 {
+                    guard !entries.contains(where: { $0.key == key }) else { throw .duplicateKey(offset: keyOffset) }
+                    if entries.count == 15 { seen = Set(entries.map(\.key) + [key]) }
+                } else {
+                    guard seen.insert(key).inserted else { throw .duplicateKey(offset: keyOffset) }
+                }
                 entries.append((key, value))
             }
             if let n = argument {

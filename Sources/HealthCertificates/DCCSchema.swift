@@ -9,7 +9,9 @@ public struct DCCSchema: Sendable {
         case reference(String)
     }
 
-    struct Rules: Sendable {
+    /// A class: rules are shared, never copied, while a payload is checked (a struct of collections cost a copy per
+    /// visit). @unchecked: filled in while the schema is compiled, read-only once `DCCSchema.init` returns.
+    final class Rules: @unchecked Sendable {
         var type: String?
         var required: [String] = []
         var properties: [String: Node] = [:]
@@ -31,7 +33,7 @@ public struct DCCSchema: Sendable {
     let root: Node
     let definitions: [String: Node]
     public let version: String
-    private let patterns: [String: RegexBox]
+    private let patterns: [String: SchemaPattern]
 
     static let annotations: Set<String> = ["$schema", "$id", "$comment", "title", "description", "examples", "valueset-uri", "$defs"]
 
@@ -47,14 +49,14 @@ public struct DCCSchema: Sendable {
         guard let object = try JSONSerialization.jsonObject(with: json) as? [String: Any] else {
             throw LoadError(description: "the schema is not a JSON object")
         }
-        var patterns: [String: RegexBox] = [:]
+        var patterns: [String: SchemaPattern] = [:]
         func compile(_ value: Any, at path: String) throws -> Node {
             guard let object = value as? [String: Any] else { throw LoadError(description: "\(path) is not an object") }
             if let ref = object["$ref"] as? String {
                 guard ref.hasPrefix("#/$defs/") else { throw LoadError(description: "\(path): only local $defs references are supported") }
                 return .reference(String(ref.dropFirst("#/$defs/".count)))
             }
-            var rules = Rules()
+            let rules = Rules()
             for (key, value) in object {
                 switch key {
                 case "type": rules.type = value as? String
@@ -68,7 +70,7 @@ public struct DCCSchema: Sendable {
                 case "minimum": rules.minimum = (value as? NSNumber)?.doubleValue
                 case "pattern":
                     guard let pattern = value as? String else { throw LoadError(description: "\(path)/pattern is not a string") }
-                    patterns[pattern] = try RegexBox(pattern)
+                    patterns[pattern] = try SchemaPattern(pattern)
                     rules.pattern = pattern
                 case "format": rules.format = value as? String
                 case "oneOf": rules.oneOf = try (value as? [Any] ?? []).enumerated().map { try compile($1, at: "\(path)/oneOf/\($0)") }
@@ -90,7 +92,9 @@ public struct DCCSchema: Sendable {
     /// The reasons `payload` does not match the schema, each with its JSON path; empty when it matches.
     public func violations(of payload: CBOR) -> [String] {
         var out: [String] = []
-        check(payload, against: root, at: "$", into: &out)
+        var path: [String] = []
+        path.reserveCapacity(8)
+        check(payload, against: root, path: &path, into: &out)
         return out
     }
 
@@ -101,43 +105,61 @@ public struct DCCSchema: Sendable {
         }
     }
 
-    private func check(_ value: CBOR, against node: Node, at path: String, into out: inout [String]) {
-        guard let rules = resolve(node) else { out.append("\(path): schema reference missing"); return }
+    /// The path is a stack of components, turned into text only when something fails (the common case, a valid
+    /// certificate, builds no strings).
+    private static func text(_ path: [String]) -> String { "$" + path.joined() }
+
+    private func check(_ value: CBOR, against node: Node, path: inout [String], into out: inout [String]) {
+        guard let rules = resolve(node) else { out.append("\(Self.text(path)): schema reference missing"); return }
         if let type = rules.type, !Self.matches(value, type: type) {
-            out.append("\(path): expected \(type)")
+            out.append("\(Self.text(path)): expected \(type)")
             return
         }
-        if let entries = value.mapValue {
-            var members: [String: CBOR] = [:]
-            for entry in entries { if let key = entry.key.textValue { members[key] = entry.value } }
-            for name in rules.required where members[name] == nil { out.append("\(path): \(name) is required") }
-            for (name, sub) in rules.properties.sorted(by: { $0.key < $1.key }) {
-                if let member = members[name] { check(member, against: sub, at: "\(path).\(name)", into: &out) }
+        if case .map(let entries) = value {
+            for name in rules.required where !entries.contains(where: { $0.key.textValue == name }) {
+                out.append("\(Self.text(path)): \(name) is required")
+            }
+            if !rules.properties.isEmpty {
+                for entry in entries {
+                    guard let key = entry.key.textValue, let sub = rules.properties[key] else { continue }
+                    path.append("." + key)
+                    check(entry.value, against: sub, path: &path, into: &out)
+                    path.removeLast()
+                }
             }
         }
-        if let items = value.arrayValue {
-            if let min = rules.minItems, items.count < min { out.append("\(path): at least \(min) item(s)") }
-            if let max = rules.maxItems, items.count > max { out.append("\(path): at most \(max) item(s)") }
+        if case .array(let items) = value {
+            if let min = rules.minItems, items.count < min { out.append("\(Self.text(path)): at least \(min) item(s)") }
+            if let max = rules.maxItems, items.count > max { out.append("\(Self.text(path)): at most \(max) item(s)") }
             if let itemRule = rules.items {
-                for (index, item) in items.enumerated() { check(item, against: itemRule, at: "\(path)[\(index)]", into: &out) }
+                for (index, item) in items.enumerated() {
+                    path.append("[\(index)]")
+                    check(item, against: itemRule, path: &path, into: &out)
+                    path.removeLast()
+                }
             }
         }
-        if let text = value.textValue {
-            if let max = rules.maxLength, text.unicodeScalars.count > max { out.append("\(path): longer than \(max)") }
-            if let pattern = rules.pattern, let regex = patterns[pattern], !regex.matches(text) {
-                out.append("\(path): does not match \(pattern)")
+        if case .text(let text) = value {
+            if let max = rules.maxLength, text.unicodeScalars.count > max { out.append("\(Self.text(path)): longer than \(max)") }
+            if let pattern = rules.pattern, let compiled = patterns[pattern], !compiled.matches(text) {
+                out.append("\(Self.text(path)): does not match \(pattern)")
             }
-            if let format = rules.format, !Self.matches(text, format: format) { out.append("\(path): not a valid \(format)") }
+            if let format = rules.format, !Self.matches(text, format: format) { out.append("\(Self.text(path)): not a valid \(format)") }
         }
-        if let minimum = rules.minimum, let number = Self.number(value), number < minimum { out.append("\(path): less than \(minimum)") }
+        if let minimum = rules.minimum, let number = Self.number(value), number < minimum { out.append("\(Self.text(path)): less than \(minimum)") }
         if !rules.oneOf.isEmpty {
-            let passing = rules.oneOf.filter { sub in var scratch: [String] = []; check(value, against: sub, at: path, into: &scratch); return scratch.isEmpty }
-            if passing.count != 1 { out.append("\(path): must match exactly one of \(rules.oneOf.count) alternatives (matches \(passing.count))") }
+            let passing = rules.oneOf.filter { passes(value, $0) }.count
+            if passing != 1 { out.append("\(Self.text(path)): must match exactly one of \(rules.oneOf.count) alternatives (matches \(passing))") }
         }
-        if !rules.anyOf.isEmpty {
-            let anyPasses = rules.anyOf.contains { sub in var scratch: [String] = []; check(value, against: sub, at: path, into: &scratch); return scratch.isEmpty }
-            if !anyPasses { out.append("\(path): matches none of \(rules.anyOf.count) alternatives") }
+        if !rules.anyOf.isEmpty, !rules.anyOf.contains(where: { passes(value, $0) }) {
+            out.append("\(Self.text(path)): matches none of \(rules.anyOf.count) alternatives")
         }
+    }
+
+    private func passes(_ value: CBOR, _ node: Node) -> Bool {
+        var scratch: [String] = [], path: [String] = []
+        check(value, against: node, path: &path, into: &scratch)
+        return scratch.isEmpty
     }
 
     static func number(_ value: CBOR) -> Double? {
@@ -159,31 +181,58 @@ public struct DCCSchema: Sendable {
     /// `date` is an RFC 3339 full-date; `date-time` is the ISO 8601 form DCCs carry (the schema's own valid examples
     /// include offsets `+02` and `+0200`, so those are accepted besides RFC 3339's `+02:00` and `Z`).
     static func matches(_ text: String, format: String) -> Bool {
+        let bytes = Array(text.utf8)
         switch format {
-        case "date": return isDate(Substring(text))
+        case "date": return bytes.count == 10 && isDate(bytes[...])
         case "date-time":
-            guard text.count >= 19, let t = text.firstIndex(of: "T") ?? text.firstIndex(of: "t"), isDate(text[..<t]) else { return false }
-            let rest = text[text.index(after: t)...]
-            return rest.wholeMatch(of: /([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([zZ]|[+-]([01]\d|2[0-3])(:?[0-5]\d)?)/) != nil
+            // YYYY-MM-DDThh:mm:ss[.fraction](Z | ±hh[[:]mm]); written by hand: a Swift Regex literal is compiled
+            // on every call, which cost more than the signature check (docs/performance.md).
+            guard bytes.count >= 20, isDate(bytes[0..<10]), bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"),
+                  let hour = number(bytes[11..<13]), hour < 24, bytes[13] == UInt8(ascii: ":"),
+                  let minute = number(bytes[14..<16]), minute < 60, bytes[16] == UInt8(ascii: ":"),
+                  let second = number(bytes[17..<19]), second <= 60
+            else { return false }
+            var index = 19
+            if bytes[index] == UInt8(ascii: ".") {
+                index += 1
+                let digits = index
+                while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+                guard index > digits, index < bytes.count else { return false }
+            }
+            let zone = bytes[index...]
+            if zone.count == 1 { return zone.first == UInt8(ascii: "Z") || zone.first == UInt8(ascii: "z") }
+            guard let sign = zone.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else { return false }
+            let rest = Array(zone.dropFirst())
+            guard rest.count >= 2, let offsetHours = number(rest[0..<2]), offsetHours < 24 else { return false }
+            switch rest.count {
+            case 2: return true
+            case 4: return number(rest[2..<4]).map { $0 < 60 } ?? false
+            case 5: return rest[2] == UInt8(ascii: ":") && (number(rest[3..<5]).map { $0 < 60 } ?? false)
+            default: return false
+            }
         default: return true  // unknown formats are annotations (JSON Schema 2020-12 §7.2.1)
         }
     }
 
-    static func isDate(_ text: Substring) -> Bool {
-        guard let match = text.wholeMatch(of: /(\d{4})-(\d{2})-(\d{2})/), let year = Int(match.1), let month = Int(match.2), let day = Int(match.3),
-              (1...12).contains(month), day >= 1
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    static func number(_ digits: ArraySlice<UInt8>) -> Int? {
+        var value = 0
+        for byte in digits {
+            guard isDigit(byte) else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return digits.isEmpty ? nil : value
+    }
+
+    /// An RFC 3339 full-date YYYY-MM-DD that exists in the calendar.
+    static func isDate(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let b = Array(bytes)
+        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), let year = number(b[0..<4][...]),
+              let month = number(b[5..<7][...]), let day = number(b[8..<10][...]), (1...12).contains(month), day >= 1
         else { return false }
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
         return day <= days
-    }
-}
-
-/// NSRegularExpression is not Sendable; it is immutable once built, so sharing it is safe.
-struct RegexBox: @unchecked Sendable {
-    let regex: NSRegularExpression
-    init(_ pattern: String) throws { regex = try NSRegularExpression(pattern: pattern) }
-    func matches(_ text: String) -> Bool {
-        regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 }

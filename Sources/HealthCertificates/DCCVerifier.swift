@@ -133,11 +133,10 @@ public struct DCCVerifier: Sendable {
             result.fail(.cwt, "the issued-at (6) or expiry (4) claim is missing or not a number")
             return
         }
-        let stamp = ISO8601DateFormatter()
-        if now > exp { result.fail(.expired, "expired on \(stamp.string(from: exp))") }
-        if iat > now.addingTimeInterval(clockSkew) { result.fail(.notYetValid, "issued at \(stamp.string(from: iat)), later than now") }
+        if now > exp { result.fail(.expired, "expired on \(exp.ISO8601Format())") }
+        if iat > now.addingTimeInterval(clockSkew) { result.fail(.notYetValid, "issued at \(iat.ISO8601Format()), later than now") }
         if iat < signer.notBefore || exp > signer.notAfter {
-            result.fail(.signerValidity, "the signer certificate is valid \(stamp.string(from: signer.notBefore)) – \(stamp.string(from: signer.notAfter)), which does not cover the certificate")
+            result.fail(.signerValidity, "the signer certificate is valid \(signer.notBefore.ISO8601Format()) – \(signer.notAfter.ISO8601Format()), which does not cover the certificate")
         }
     }
 

@@ -177,3 +177,27 @@ import Testing
 
 func bytes(_ hex: String) -> [UInt8] { Hex.decode(hex)! }
 func hexString(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+@Suite struct SchemaPatternTests {
+    /// Our pattern matcher agrees with Foundation's NSRegularExpression (ICU, which we did not write) on the DCC
+    /// schema's patterns and a few more of the same subset, over random and edge-case strings.
+    @Test func agreesWithNSRegularExpression() throws {
+        let patterns = [#"^\d+.\d+.\d+$"#, #"^((19|20)\d\d(-\d\d){0,2}){0,1}$"#, "^[A-Z<]*$", "a(b|cd)+e?", "^x{2,3}$", #"[^0-9]\.[a-c-]"#]
+        let alphabet = Array("0123456789.-<ABCZabcdexX9 \u{1EA0}")
+        var random = SystemRandomNumberGenerator()
+        for pattern in patterns {
+            let ours = try SchemaPattern(pattern)
+            let icu = try NSRegularExpression(pattern: pattern)
+            var samples = ["", "1.3.3", "1964", "1964-01", "1964-01-01", "2100", "1899", "NGUYEN<VAN<AN", "nguyen", "abcde", "xx", "xxxx", "a.b"]
+            for _ in 0..<400 {
+                samples.append(String((0..<Int.random(in: 0...12, using: &random)).map { _ in alphabet.randomElement(using: &random)! }))
+            }
+            for text in samples {
+                let expected = icu.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+                #expect(ours.matches(text) == expected, "\(pattern) on \(text)")
+            }
+        }
+        #expect(throws: SchemaPattern.Unsupported.self) { try SchemaPattern("(?i)abc") }
+        #expect(throws: SchemaPattern.Unsupported.self) { try SchemaPattern(#"\w+"#) }
+    }
+}
