@@ -1,6 +1,10 @@
-"""Headless Chromium through chromedriver (Debian's), no downloads: sign in and screenshot."""
+"""Headless Chromium through chromedriver (Debian's), no downloads: sign in and screenshot; then the offline
+certificate verifier checks a real certificate with WebCrypto, with the network switched off."""
+import datetime
+import json
 import shutil
 import sys
+import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -9,6 +13,26 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 base, art = sys.argv[1], sys.argv[2]
+
+
+def api(method, path, body=None, token=None):
+    request = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json", **({"Authorization": "Bearer " + token} if token else {})})
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)
+
+
+def recovery_certificate():
+    """A recovered F0 in Biên Hòa and its certificate, through the API."""
+    token = api("POST", "/api/v1/auth/token", {"username": "demo-epidemiologist", "password": "sentinel-demo"})["token"]
+    person = api("POST", "/api/v1/persons", {"fullName": "Phạm Thị Smoke", "birthDate": "1990-05-17", "idNumber": "075190000777",
+                                             "communeCode": "25993"}, token)
+    confirmed = (datetime.date.today() - datetime.timedelta(days=20)).isoformat()
+    case = api("POST", "/api/v1/cases", {"personId": person["id"], "classification": "F0",
+                                         "facts": {"confirmedOn": confirmed, "outcome": "recovered",
+                                                   "outcomeOn": datetime.date.today().isoformat()}}, token)
+    return api("POST", "/api/v1/certificates", {"kind": "recovery", "sourceId": str(case["id"])}, token)["qr"]
+
 options = webdriver.ChromeOptions()
 for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900"):
     options.add_argument(flag)
@@ -34,6 +58,24 @@ try:
         problems.append("Biên Hòa should list its 30 communes (2021 list), saw %d" % len(rows))
     driver.set_window_size(360, 800)
     driver.save_screenshot(art + "/smoke-areas-360.png")
+    # The offline verifier: load the trust list, then check with the network off.
+    qr = recovery_certificate()
+    driver.set_window_size(1280, 900)
+    driver.get(base + "/xac-minh")
+    WebDriverWait(driver, 10).until(lambda d: "…" not in d.find_element(By.ID, "trust-status").text)
+    driver.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
+    for text, expected in ((qr, "ok"), (qr[:-6] + ("A" if qr[-6] != "A" else "B") + qr[-5:], "bad")):
+        box = driver.find_element(By.ID, "qr")
+        box.clear()
+        driver.execute_script("arguments[0].value = arguments[1];", box, text)
+        driver.find_element(By.CSS_SELECTOR, "#verify-form button[type=submit]").click()
+        try:
+            WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#verdict .verdict." + expected)))
+        except Exception:
+            problems.append("offline verifier: expected %s, page shows %r" % (expected, driver.find_element(By.ID, "verdict").text))
+        if expected == "ok" and "Phạm Thị Smoke" not in driver.find_element(By.ID, "verdict").text:
+            problems.append("offline verifier does not show the holder: %r" % driver.find_element(By.ID, "verdict").text)
+    driver.save_screenshot(art + "/smoke-verify-offline.png")
     for entry in driver.get_log("browser"):
         if entry.get("level") == "SEVERE":
             problems.append("console: " + entry.get("message", ""))
@@ -42,4 +84,4 @@ finally:
 if problems:
     print("smoke test failed:\n  " + "\n  ".join(problems))
     sys.exit(1)
-print("smoke test passed: signed in, home and area pages rendered, no console errors")
+print("smoke test passed: signed in, home and area pages rendered, a certificate verified offline, no console errors")

@@ -30,6 +30,7 @@ public struct IssuedCertificate: Sendable, Codable, Equatable {
 }
 
 public struct CertificateNotFound: MissingRecord, Equatable {
+    public init() {}
     public var detail: String { "No such certificate." }
 }
 
@@ -110,7 +111,8 @@ public final class CertificateService: Sendable {
         }
     }
 
-    func issueRecovery(caseId: Int64, issuer: DCCIssuer, by principal: Principal, trace: RequestTrace, now: Date) async throws -> IssuedCertificate {
+    func issueRecovery(caseId: Int64, issuer: DCCIssuer, by principal: Principal, trace: RequestTrace, now: Date,
+                       replaces: String? = nil) async throws -> IssuedCertificate {
         let detail = try await cases.detail(caseId, by: principal, trace: trace)
         let record = detail.record
         try await gate.require(principal, .issueCertificates, area: record.communeCode, entity: "certificate", entityID: nil, trace: trace)
@@ -135,7 +137,7 @@ public final class CertificateService: Sendable {
         let qr = try issuer.issue(payload: payload, issuedAt: now, expiresAt: end)
         return try await store(uvci: uvci, kind: .recovery, personId: record.personId, sourceType: "case", sourceId: String(caseId),
                                communeCode: record.communeCode, keyID: issuer.signer.keyID, qr: qr, payload: payload, issuedAt: now,
-                               expiresAt: min(end, issuer.signer.notAfter), by: principal, trace: trace)
+                               expiresAt: min(end, issuer.signer.notAfter), replaces: replaces, by: principal, trace: trace)
     }
 
     func store(uvci: String, kind: CertificateKind, personId: Int64, sourceType: String, sourceId: String, communeCode: String,

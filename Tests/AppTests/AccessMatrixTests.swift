@@ -155,6 +155,8 @@ import TestSupport
                       body: #"{"kind":"recovery","sourceId":"\#(recovered732.case)"}"#, rule: certify(commune732)),
                 Route(method: .get, uri: "/api/v1/persons/\(recovered732.person)/certificates", web: false, permission: .readPersons,
                       targetArea: commune732),
+                Route(method: .get, uri: "/api/v1/certificate-complaints", web: false, permission: .manageCertificates, targetArea: nil),
+                Route(method: .get, uri: "/certificates/complaints", web: true, permission: .manageCertificates, targetArea: nil),
                 Route(method: .get, uri: "/venues/\(venue731)/scan", web: true, permission: nil, targetArea: nil,
                       rule: { role, scope in readVenue(role, scope, "25993") && role.may(.manageVenues) }),
             ]

@@ -107,6 +107,73 @@ import TestSupport
         }
     }
 
+    @Test(arguments: TestDatabases.kinds)
+    func aComplaintIsReviewedCorrectedAndTheCertificateReissued(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { app, client in
+            let (cdcAccount, cdc) = try await app.account(.epidemiologist, area: "75")
+            let (_, longKhanh) = try await app.account(.districtOfficer, area: "732")
+            let recovered = try await Self.recoveredCase(app, by: cdcAccount.principal, name: "Võ Văn Dũng", id: "075187000009", commune: "25993")
+            let (_, issued, _) = try await call(client, .post, "/api/v1/certificates", token: cdc, body: #"{"kind":"recovery","sourceId":"\#(recovered.case)"}"#)
+            let uvci = try #require((issued as? [String: Any])?["uvci"] as? String)
+            func complain(_ body: String) async throws -> (HTTPResponse.Status, [String: Any]?) {
+                let (status, answer, _) = try await call(client, .post, "/api/v1/certificates/\(uvci)/complaints", token: "", body: body)
+                return (status, answer as? [String: Any])
+            }
+            // A wrong date of birth answers exactly like an unknown certificate (no oracle); a bad phone is a 422.
+            let wrongBirth = try await complain(#"{"category":"wrong_name","description":"Tên tôi là Dũng","contact":"0901234567","dateOfBirth":"1990-01-01"}"#)
+            let unknown = try await call(client, .post, "/api/v1/certificates/URN:UVCI:01:VN:00#A/complaints", token: "",
+                                         body: #"{"category":"wrong_name","description":"x","contact":"0901234567","dateOfBirth":"1987-03-09"}"#)
+            #expect(wrongBirth.0 == .notFound && unknown.0 == .notFound)
+            #expect(wrongBirth.1?["detail"] as? String == (unknown.1 as? [String: Any])?["detail"] as? String)
+            #expect(try await complain(#"{"category":"wrong_name","description":"x","contact":"hello","dateOfBirth":"1987-03-09"}"#).0 == .unprocessableContent)
+            #expect(try await complain(#"{"category":"nonsense","description":"x","contact":"0901234567","dateOfBirth":"1987-03-09"}"#).0 == .badRequest)
+            let (filed, complaint) = try await complain(#"{"category":"wrong_name","description":"Tên tôi là <Dũng>","contact":"+84 901 234 567","dateOfBirth":"1987-03-09"}"#)
+            #expect(filed == .created)
+            let id = try #require(complaint?["id"] as? Int)
+            #expect(complaint?["status"] as? String == "new" && complaint?["contact"] as? String == "0901234567")
+
+            // Another district neither sees it nor may act on it.
+            let (_, theirs, _) = try await call(client, .get, "/api/v1/certificate-complaints", token: longKhanh)
+            #expect(((theirs as? [String: Any])?["items"] as? [Any])?.isEmpty == true)
+            #expect(try await call(client, .post, "/api/v1/certificate-complaints/\(id)", token: longKhanh, body: #"{"status":"in_review"}"#).0 == .forbidden)
+
+            // The CDC reviews, then corrects: the old certificate is revoked, a new one replaces it, the citizen is texted.
+            #expect(try await call(client, .post, "/api/v1/certificate-complaints/\(id)", token: cdc, body: #"{"status":"in_review"}"#).0 == .ok)
+            #expect(try await call(client, .post, "/api/v1/certificate-complaints/\(id)", token: cdc, body: #"{"status":"corrected"}"#).0 == .unprocessableContent)
+            let (done, resolved, _) = try await call(client, .post, "/api/v1/certificate-complaints/\(id)", token: cdc,
+                                                     body: #"{"status":"corrected","resolution":"Đã sửa tên trong hồ sơ ca bệnh"}"#)
+            #expect(done == .ok)
+            let reissued = try #require((resolved as? [String: Any])?["reissuedUVCI"] as? String)
+            #expect(reissued != uvci)
+            #expect(try await call(client, .post, "/api/v1/certificate-complaints/\(id)", token: cdc, body: #"{"status":"rejected","resolution":"x"}"#).0 == .conflict)
+            let (_, list, _) = try await call(client, .get, "/api/v1/persons/\(recovered.person)/certificates", token: cdc)
+            let items = try #require((list as? [String: Any])?["items"] as? [[String: Any]])
+            #expect(items.count == 2)
+            #expect(items.first { $0["uvci"] as? String == uvci }?["revoked"] as? Bool == true)
+            #expect(items.first { $0["uvci"] as? String == reissued }?["replaces"] as? String == uvci)
+            let texts = try await app.database.read { db in
+                try await db.raw("SELECT recipient, body FROM outbox WHERE template = 'certificate_complaint_corrected'").all()
+                    .map { (try $0.decode(column: "recipient", as: String.self), try $0.decode(column: "body", as: String.self)) }
+            }
+            #expect(texts.count == 1 && texts.first?.0 == "0901234567" && texts.first?.1.contains(reissued) == true)
+
+            // The staff page lists it, escaped; the citizen's form works without JavaScript.
+            let web = try await app.sessions.issue(for: cdcAccount, kind: .web, lifetime: 600)
+            try await client.execute(uri: "/certificates/complaints", method: .get, headers: [.cookie: "sentinel_session=\(web.token)"]) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(html.contains("Tên tôi là &lt;Dũng&gt;") && html.contains(reissued))
+            }
+            let form = "_csrf=tok&category=wrong_date&description=Sai%20ng%C3%A0y&contact=0907654321&dateOfBirth=1987-03-09"
+            try await client.execute(uri: "/chung-nhan/\(reissued)/phan-anh", method: .post,
+                                     headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "sentinel_csrf=tok"],
+                                     body: ByteBuffer(string: form)) { response in
+                #expect(response.status == .created)
+                #expect(String(buffer: response.body).contains("Đã gửi phản ánh"))
+            }
+        }
+    }
+
     @Test func badRequestsGetClearAnswers() async throws {
         try await TestApp.with(.sqlite) { app, client in
             let (cdcAccount, cdc) = try await app.account(.epidemiologist, area: "75")

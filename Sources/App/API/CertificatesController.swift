@@ -31,6 +31,11 @@ struct CertificatesController {
         let reason: String
     }
 
+    struct ResolveRequest: Decodable {
+        let status: CertificateComplaint.Status
+        let resolution: String?
+    }
+
     struct VerifyResponse: Encodable, Sendable {
         struct Reason: Codable, Sendable { let code: String; let detail: String }
         let valid: Bool
@@ -69,6 +74,28 @@ struct CertificatesController {
             let body = try await JSONBody.decode(RevokeRequest.self, from: request, context: context)
             let uvci = try context.parameters.require("uvci")
             return JSONResponse(try await services.certificates.revoke(uvci, reason: body.reason, by: principal, trace: context.trace()))
+        }
+        router.post("/api/v1/certificates/{uvci}/complaints") { request, context -> JSONResponse<CertificateComplaint> in
+            let body = try await JSONBody.decode(NewComplaint.self, from: request, context: context)
+            let filed = try await services.certificates.fileComplaint(uvci: try context.parameters.require("uvci"), body, trace: context.trace())
+            return JSONResponse(filed, status: .created)
+        }
+        router.get("/api/v1/certificate-complaints") { request, context -> JSONResponse<ListDTO<CertificateComplaint>> in
+            let principal = try context.requirePrincipal()
+            let status = try request.uri.queryParameters.get("status").map { text in
+                guard let status = CertificateComplaint.Status(rawValue: text) else {
+                    throw ValidationFailure([FieldError("status", "new, in_review, corrected or rejected")])
+                }
+                return status
+            }
+            return JSONResponse(ListDTO(items: try await services.certificates.complaints(status: status, by: principal, trace: context.trace())))
+        }
+        router.post("/api/v1/certificate-complaints/{id}") { request, context -> JSONResponse<CertificateComplaint> in
+            let principal = try context.requirePrincipal()
+            let body = try await JSONBody.decode(ResolveRequest.self, from: request, context: context)
+            guard let id = Int64(try context.parameters.require("id")) else { throw ComplaintNotFound() }
+            return JSONResponse(try await services.certificates.resolve(complaint: id, status: body.status, resolution: body.resolution,
+                                                                       by: principal, trace: context.trace()))
         }
         router.get("/api/v1/persons/{id}/certificates") { _, context -> JSONResponse<ListDTO<IssuedCertificate>> in
             let principal = try context.requirePrincipal()

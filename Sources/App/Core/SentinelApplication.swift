@@ -42,7 +42,7 @@ public enum SentinelApplication {
         router.add(middleware: PublicRateLimitMiddleware(
             limiter: RateLimiter(ratePerSecond: config.publicRatePerSecond, burst: config.publicBurst),
             paths: ["/api/v1/checkins", "/c/", "/my-qr", "/api/v1/auth/token", "/login", "/api/v1/declarations", "/khai-bao",
-                    "/noi-co-ca-benh", "/api/v1/notices", "/api/v1/certificates/URN", "/chung-nhan"]))
+                    "/noi-co-ca-benh", "/api/v1/notices", "/api/v1/certificates/URN", "/chung-nhan", "/xac-minh"]))
         router.add(middleware: FormMiddleware())
 
         HealthController(database: database, metrics: MetricsSetup.registry).register(on: router)

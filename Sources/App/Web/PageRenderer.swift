@@ -39,6 +39,7 @@ public struct PageRenderer: Sendable {
             model["canVenues"] = p.role.may(.readVenues) || p.role.may(.readOwnVenues)
             model["canDeclarations"] = p.role.may(.followUpDeclarations)
             model["canCases"] = p.role.may(.readCases)
+            model["canCertificates"] = p.role.may(.manageCertificates)
         }
         return model
     }
