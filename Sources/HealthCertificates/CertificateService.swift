@@ -186,8 +186,7 @@ public final class CertificateService: Sendable {
     static func decode(_ row: any SQLRow) throws -> IssuedCertificate {
         let json = try row.decode(column: "payload_json", as: String.self)
         let payload = (try? JSONSerialization.jsonObject(with: Data(json.utf8))).flatMap { CBOR(json: $0) } ?? .map([])
-        let name = payload[.text("nam")]
-        let holder = [name?[.text("fn")]?.textValue, name?[.text("gn")]?.textValue].compactMap { $0 }.joined(separator: " ")
+        let holder = DCCPayload.holderName(of: payload)
         let reason = try row.decode(column: "revocation_reason", as: String?.self)
         return IssuedCertificate(
             uvci: try row.decode(column: "uvci", as: String.self),

@@ -63,6 +63,12 @@ public enum DCCPayload {
          ("is", .text(String(issuer.prefix(80)))), ("ci", .text(uvci))]
     }
 
+    /// The holder's name as written (`fn gn`), for people to read.
+    public static func holderName(of payload: CBOR) -> String {
+        let name = payload[.text("nam")]
+        return [name?[.text("fn")]?.textValue, name?[.text("gn")]?.textValue].compactMap { $0 }.joined(separator: " ")
+    }
+
     /// The single entry of a payload with exactly one of v/t/r holding one entry; nil otherwise.
     public static func entry(of payload: CBOR) -> (CertificateKind, CBOR)? {
         let present = CertificateKind.allCases.filter { payload[.text($0.payloadKey)] != nil }

@@ -146,5 +146,6 @@ public struct DCCVerifier: Sendable {
         return nil
     }
 
-    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+    /// Lower-case hexadecimal, as kids are shown everywhere (logs, key files, the API).
+    public static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 }

@@ -134,7 +134,7 @@ public struct KeyStore: Sendable {
         let text = String(decoding: data, as: UTF8.self)
         let certificate = text.contains("-----BEGIN") ? try SignerCertificate(pem: text) : try SignerCertificate(der: Array(data))
         try FileManager.default.createDirectory(at: trustedDirectory, withIntermediateDirectories: true)
-        let name = certificate.keyID.map { String(format: "%02x", $0) }.joined()
+        let name = DCCVerifier.hex(certificate.keyID)
         try Data(certificate.pem.utf8).write(to: trustedDirectory.appendingPathComponent("\(name).pem"))
         return certificate
     }

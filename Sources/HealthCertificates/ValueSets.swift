@@ -33,14 +33,23 @@ public struct ValueSets: Sendable {
 
     public func display(_ code: String, in set: String) -> String? { sets[set]?[code]?.display }
 
+    /// The value set a field of an entry of `kind` draws from (nil for free text and unchecked fields).
+    public static func set(forField field: String, of kind: CertificateKind) -> String? {
+        if field == "ma" { return kind == .vaccination ? "vaccine-mah-manf" : nil }
+        return fields[field]
+    }
+
+    /// How a coded field reads to a person ("COVID-19", "Not detected"); the code itself when not in a set.
+    public func display(field: String, code: String, of kind: CertificateKind) -> String {
+        Self.set(forField: field, of: kind).flatMap { display(code, in: $0) } ?? code
+    }
+
     /// Codes in the payload's entry that are not in their value set, as "field: code".
     public func unknownCodes(in payload: CBOR) -> [String] {
         guard let (kind, entry) = DCCPayload.entry(of: payload) else { return [] }
         var out: [String] = []
-        var fields = Self.fields
-        if kind == .vaccination { fields["ma"] = "vaccine-mah-manf" }
-        for (field, set) in fields.sorted(by: { $0.key < $1.key }) {
-            guard let code = entry[.text(field)]?.textValue else { continue }
+        for field in (Array(Self.fields.keys) + ["ma"]).sorted() {
+            guard let set = Self.set(forField: field, of: kind), let code = entry[.text(field)]?.textValue else { continue }
             if sets[set]?[code] == nil { out.append("\(kind.payloadKey).\(field): \(code)") }
         }
         return out

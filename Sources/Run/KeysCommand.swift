@@ -26,7 +26,7 @@ struct KeysCommand: ParsableCommand {
     }
 
     static func describe(_ signer: SignerCertificate) -> String {
-        let kid = signer.keyID.map { String(format: "%02x", $0) }.joined()
+        let kid = DCCVerifier.hex(signer.keyID)
         let kinds = signer.allowedKinds.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "any"
         return "\(kid)  \(signer.subject)  \(ISO8601DateFormatter().string(from: signer.notBefore)) – "
             + "\(ISO8601DateFormatter().string(from: signer.notAfter))  kinds: \(kinds)"

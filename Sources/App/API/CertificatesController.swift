@@ -114,14 +114,12 @@ struct CertificatesController {
 
     static func response(_ result: DCCVerifier.Result) -> VerifyResponse {
         let payload = result.payload
-        let name = payload?[.text("nam")]
-        let holder = [name?[.text("fn")]?.textValue, name?[.text("gn")]?.textValue].compactMap { $0 }.joined(separator: " ")
         let entry = payload.flatMap(DCCPayload.entry(of:))?.1
         return VerifyResponse(
-            valid: result.valid, type: result.kind, name: payload == nil ? nil : holder,
+            valid: result.valid, type: result.kind, name: payload.map(DCCPayload.holderName(of:)),
             dateOfBirth: payload?[.text("dob")]?.textValue, issuer: entry?[.text("is")]?.textValue, issuerCountry: result.issuerCountry,
             issued: result.issuedAt, expires: result.expiresAt, uvci: result.uvci,
-            kid: result.keyID.map { $0.map { String(format: "%02x", $0) }.joined() },
+            kid: result.keyID.map(DCCVerifier.hex),
             reasons: result.reasons.map { VerifyResponse.Reason(code: $0.code.rawValue, detail: $0.detail) })
     }
 }

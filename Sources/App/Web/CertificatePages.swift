@@ -103,15 +103,13 @@ struct CertificatePages {
 
     func model(_ certificate: IssuedCertificate, _ context: SentinelContext) throws -> [String: Any] {
         let payload = (certificate.payloadJSON.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) }).flatMap { CBOR(json: $0) }
-        let entry = payload.flatMap(DCCPayload.entry(of:))?.1
-        let valueSets = ValueSets.bundled
-        let sets = ["tg": "disease-agent-targeted", "vp": "vaccine-prophylaxis", "mp": "vaccine-medicinal-product",
-                    "ma": "vaccine-mah-manf", "tt": "test-type", "tr": "test-result", "co": "country-2-codes"]
+        let found = payload.flatMap(DCCPayload.entry(of:))
+        let entry = found?.1
         let order = ["tg", "vp", "mp", "ma", "dn", "sd", "dt", "tt", "nm", "sc", "tr", "tc", "fr", "df", "du", "co"]
         let rows: [[String: String]] = order.compactMap { field in
             guard let value = entry?[.text(field)] else { return nil }
             let raw = value.textValue ?? value.intValue.map(String.init) ?? ""
-            let shown = sets[field].flatMap { valueSets.display(raw, in: $0) } ?? raw
+            let shown = found.map { ValueSets.bundled.display(field: field, code: raw, of: $0.0) } ?? raw
             return ["label": pages.text("cert_field_\(field)", context), "value": shown]
         }
         let stamp = DateFormatter()
