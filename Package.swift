@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "sentinel", targets: ["Run"]),
         // For the benchmark package beside this one (Benchmarks/), not a public API.
-        .library(name: "SentinelKit", targets: ["Domain", "Storage", "Geography", "Accounts", "People", "CheckIn", "Codes", "ContactTracing", "HealthCertificates", "App"]),
+        .library(name: "SentinelKit", targets: ["Domain", "Storage", "Geography", "Accounts", "People", "CheckIn", "Codes", "ContactTracing", "HealthCertificates", "Laboratory", "App"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -95,6 +95,9 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Resources/tracing-rules.json"), .copy("Resources/quarantine-rules.json")]
         ),
+        // Testing: samples (single and pooled), laboratory results, instrument messages (HL7 v2).
+        .target(name: "Laboratory", dependencies: ["Domain", "Storage", "Accounts", "People", "ContactTracing",
+                                                   .product(name: "SQLKit", package: "sql-kit")]),
         // EU Digital COVID Certificates: CBOR, Base45, zlib, COSE, keys, issuing and offline verification.
         .target(
             name: "HealthCertificates",
@@ -120,7 +123,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Domain", "Storage", "Geography", "Accounts", "People", "CheckIn", "Codes", "ContactTracing", "Simulation", "HealthCertificates",
+                "Domain", "Storage", "Geography", "Accounts", "People", "CheckIn", "Codes", "ContactTracing", "Simulation", "HealthCertificates", "Laboratory",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -155,6 +158,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        .testTarget(name: "LaboratoryTests", dependencies: ["Laboratory"]),
         .testTarget(name: "HealthCertificatesTests", dependencies: ["HealthCertificates", "Codes", "TestSupport",
                                                                    .product(name: "Crypto", package: "swift-crypto"),
                                                                    .product(name: "X509", package: "swift-certificates")]),
@@ -180,6 +184,7 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: ["App", "TestSupport", "Accounts", "Domain", "Storage", "Geography", "CheckIn", "People", "ContactTracing", "HealthCertificates",
+                           "Laboratory",
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
                            .product(name: "Hummingbird", package: "hummingbird"),

@@ -104,6 +104,31 @@ public struct CaseStore: Sendable {
         }
     }
 
+    /// A positive individual test makes the person a confirmed case: a new F0, or an F1/F2/suspected case upgraded to
+    /// F0 with the test as evidence (history kept). An existing F0 keeps its confirmation. Inside the caller's
+    /// transaction; returns the case id.
+    @discardableResult
+    public static func confirmPositive(person: Int64, commune: String, resultDay: String, sampledOn: String, reference: String,
+                                       by account: Int64?, rules: QuarantineRuleTable, now: Date, on db: any SQLDatabase) async throws -> Int64 {
+        let reason = "positive test \(reference)"
+        guard let current = try await record(person: person, on: db) else {
+            var facts = CaseFacts()
+            facts.confirmedOn = resultDay
+            facts.sampledOn = sampledOn
+            facts.testReference = reference
+            try await insert(person: person, as: .f0, commune: commune, facts: facts, reason: reason, by: account, rules: rules, now: now, on: db)
+            return try await record(person: person, on: db)!.id
+        }
+        guard current.classification != .f0 else { return current.id }
+        var facts = current.facts
+        facts.confirmedOn = resultDay
+        facts.sampledOn = facts.sampledOn ?? sampledOn
+        facts.testReference = reference
+        try await write(facts, of: current, classification: .f0, now: now, rules: rules, on: db)
+        try await history(current.id, .f0, reason: reason, by: account, now: now, on: db)
+        return current.id
+    }
+
     static func write(_ facts: CaseFacts, of current: CaseRecord, classification: Classification? = nil, now: Date, rules: QuarantineRuleTable,
                       on db: any SQLDatabase) async throws {
         let classification = classification ?? current.classification

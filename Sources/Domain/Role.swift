@@ -21,18 +21,21 @@ public enum Role: String, CaseIterable, Codable, Sendable {
             return Set(Permission.allCases)
         case .epidemiologist:
             return [.readAreas, .readDashboards, .readPersons, .writePersons, .readVenues, .readCheckIns, .followUpDeclarations,
-                    .readCases, .manageCases, .traceCases, .followUpCases, .issueCertificates, .manageCertificates]
+                    .readCases, .manageCases, .traceCases, .followUpCases, .issueCertificates, .manageCertificates, .readTests]
         case .districtOfficer:
             return [.readAreas, .readDashboards, .readPersons, .writePersons, .readVenues, .manageVenues, .readCheckIns,
-                    .followUpDeclarations, .readCases, .manageCases, .traceCases, .followUpCases, .issueCertificates, .manageCertificates]
+                    .followUpDeclarations, .readCases, .manageCases, .traceCases, .followUpCases, .issueCertificates, .manageCertificates,
+                    .readTests]
         case .communeOfficer:
             // The commune health station follows up the contacts assigned to it; investigations are the district's and CDC's.
             return [.readAreas, .readDashboards, .readPersons, .writePersons, .readVenues, .manageVenues, .readCheckIns,
-                    .followUpDeclarations, .readCases, .followUpCases, .issueCertificates]
+                    .followUpDeclarations, .readCases, .followUpCases, .issueCertificates, .readTests]
         case .sampler:
-            return [.readAreas, .readPersons]
-        case .lab, .vaccinator:
-            // Labs certify their results, vaccination teams their doses.
+            return [.readAreas, .readPersons, .writePersons, .collectSamples]
+        case .lab:
+            // Labs record results and certify them.
+            return [.readAreas, .readPersons, .issueCertificates, .recordResults, .readTests]
+        case .vaccinator:
             return [.readAreas, .readPersons, .issueCertificates]
         case .facilityManager:
             return [.readAreas, .readPersons]
@@ -82,4 +85,10 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case issueCertificates = "certificates.issue"
     /// Revoke a certificate and handle citizens' complaints about certificates issued in the area.
     case manageCertificates = "certificates.manage"
+    /// Take samples (single or pooled tubes) in the area.
+    case collectSamples = "samples.collect"
+    /// Receive tubes at the laboratory and record or import their results.
+    case recordResults = "lab.results"
+    /// Read people's test results in the area.
+    case readTests = "tests.read"
 }

@@ -118,7 +118,47 @@ public final class CertificateService: Sendable {
         try await gate.require(principal, .issueCertificates, area: record.communeCode, entity: "certificate", entityID: nil, trace: trace)
         guard record.classification == .f0 else { throw NotCertifiable(detail: "Case \(caseId) is not a confirmed case (F0).") }
         guard record.facts.outcome == .recovered else { throw NotCertifiable(detail: "Case \(caseId) is not marked recovered.") }
-        guard let firstPositive = record.facts.confirmedOn ?? record.facts.sampledOn,
+        let source = RecoverySource(caseId: caseId, personId: record.personId, communeCode: record.communeCode,
+                                    firstPositive: record.facts.confirmedOn ?? record.facts.sampledOn, fullName: detail.person.fullName,
+                                    birthDate: detail.person.birthDate, birthYear: detail.person.birthYear)
+        return try await issueRecovery(source, issuer: issuer, by: principal, trace: trace, now: now, replaces: replaces)
+    }
+
+    /// What a recovery certificate is made from: the case and its person.
+    struct RecoverySource {
+        let caseId: Int64
+        let personId: Int64
+        let communeCode: String
+        let firstPositive: String?
+        let fullName: String
+        let birthDate: String?
+        let birthYear: Int?
+    }
+
+    /// A signed certificate, ready to be stored.
+    struct Signed {
+        let uvci: String
+        let kind: CertificateKind
+        let personId: Int64
+        let sourceType: String
+        let sourceId: String
+        let communeCode: String
+        let keyID: [UInt8]
+        let qr: String
+        let payload: CBOR
+        let issuedAt: Date
+        let expiresAt: Date
+        let replaces: String?
+    }
+
+    func issueRecovery(_ source: RecoverySource, issuer: DCCIssuer, by principal: Principal, trace: RequestTrace, now: Date,
+                       replaces: String? = nil) async throws -> IssuedCertificate {
+        try await store(try signRecovery(source, issuer: issuer, now: now, replaces: replaces), by: principal, trace: trace)
+    }
+
+    func signRecovery(_ source: RecoverySource, issuer: DCCIssuer, now: Date, replaces: String? = nil) throws -> Signed {
+        let caseId = source.caseId
+        guard let firstPositive = source.firstPositive,
               let validFrom = LocalDay.adding(rules.recovery.validFromDaysAfterFirstPositive, to: firstPositive),
               let validUntil = LocalDay.adding(rules.recovery.validUntilDaysAfterFirstPositive, to: firstPositive)
         else {
@@ -128,34 +168,77 @@ public final class CertificateService: Sendable {
             throw NotCertifiable(detail: "The recovery period of case \(caseId) ended on \(validUntil).")
         }
         let uvci = UVCI.random(country: rules.country)
-        let (surname, given) = NameTransliteration.split(fullName: detail.person.fullName)
+        let (surname, given) = NameTransliteration.split(fullName: source.fullName)
         let person = DCCPayload.Person(surname: surname, givenNames: given,
-                                       dateOfBirth: detail.person.birthDate ?? detail.person.birthYear.map(String.init) ?? "")
+                                       dateOfBirth: source.birthDate ?? source.birthYear.map(String.init) ?? "")
         let payload = DCCPayload.payload(person: person, kind: .recovery, entry: DCCPayload.recoveryEntry(
             firstPositive: firstPositive, validFrom: validFrom, validUntil: validUntil, country: rules.country,
             issuer: rules.issuerName, uvci: uvci))
         let qr = try issuer.issue(payload: payload, issuedAt: now, expiresAt: end)
-        return try await store(uvci: uvci, kind: .recovery, personId: record.personId, sourceType: "case", sourceId: String(caseId),
-                               communeCode: record.communeCode, keyID: issuer.signer.keyID, qr: qr, payload: payload, issuedAt: now,
-                               expiresAt: min(end, issuer.signer.notAfter), replaces: replaces, by: principal, trace: trace)
+        return Signed(uvci: uvci, kind: .recovery, personId: source.personId, sourceType: "case", sourceId: String(caseId),
+                      communeCode: source.communeCode, keyID: issuer.signer.keyID, qr: qr, payload: payload, issuedAt: now,
+                      expiresAt: min(end, issuer.signer.notAfter), replaces: replaces)
     }
 
-    func store(uvci: String, kind: CertificateKind, personId: Int64, sourceType: String, sourceId: String, communeCode: String,
-               keyID: [UInt8], qr: String, payload: CBOR, issuedAt: Date, expiresAt: Date, replaces: String? = nil,
-               by principal: Principal, trace: RequestTrace) async throws -> IssuedCertificate {
-        let json = String(decoding: try JSONSerialization.data(withJSONObject: payload.jsonObject, options: [.sortedKeys]), as: UTF8.self)
-        let kid = DCCVerifier.hex(keyID)
-        try await database.write { db in
-            try await db.raw("""
-                INSERT INTO certificates (uvci, kind, person_id, source_type, source_id, commune_code, kid, qr_text, payload_json,
-                                          issued_at, expires_at, issued_by, replaces)
-                VALUES (\(bind: uvci), \(bind: kind.rawValue), \(bind: personId), \(bind: sourceType), \(bind: sourceId), \(bind: communeCode),
-                        \(bind: kid), \(bind: qr), \(bind: json), \(bind: issuedAt), \(bind: expiresAt), \(bind: principal.accountID), \(bind: replaces))
-                """).run()
-            try await AuditLog.append(AuditEntry(principal: principal, action: "issue", entity: "certificate", entityID: uvci,
-                                                 areaCode: communeCode, context: trace), on: db)
+    /// Issues recovery certificates for recovered F0 cases that have none yet and whose recovery period is not over,
+    /// and texts each person the link. The periodic job calls it; several servers may: on PostgreSQL an advisory
+    /// lock makes one of them do a round, on SQLite the single writer does.
+    public func issuePendingRecoveries(linkBase: String, limit: Int = 200, now: Date = Date()) async throws -> Int {
+        guard let issuer else { return 0 }
+        let cutoff = LocalDay.adding(-rules.recovery.validUntilDaysAfterFirstPositive, to: LocalDay.string(now)) ?? "0000-00-00"
+        let kind = database.kind
+        return try await database.write { db in
+            if kind == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(7462)").run() }
+            let rows = try await db.raw("""
+                SELECT c.id, c.person_id, c.commune_code, COALESCE(c.confirmed_on, c.sampled_on) AS first_positive,
+                       p.full_name, p.birth_date, p.birth_year, p.phone
+                FROM cases c JOIN persons p ON p.id = c.person_id
+                WHERE c.classification = 'F0' AND c.outcome = 'recovered'
+                  AND COALESCE(c.confirmed_on, c.sampled_on) >= \(bind: cutoff)
+                  AND NOT EXISTS (SELECT 1 FROM certificates x
+                                  WHERE x.source_type = 'case' AND x.source_id = CAST(c.id AS TEXT) AND x.kind = 'recovery')
+                ORDER BY c.id LIMIT \(bind: limit)
+                """).all()
+            var issued = 0
+            for row in rows {
+                let source = RecoverySource(
+                    caseId: try row.decode(column: "id", as: Int64.self), personId: try row.decode(column: "person_id", as: Int64.self),
+                    communeCode: try row.decode(column: "commune_code", as: String.self),
+                    firstPositive: try row.decode(column: "first_positive", as: String?.self),
+                    fullName: try row.decode(column: "full_name", as: String.self),
+                    birthDate: try row.decode(column: "birth_date", as: String?.self), birthYear: try row.decode(column: "birth_year", as: Int?.self))
+                let signed: Signed
+                do { signed = try self.signRecovery(source, issuer: issuer, now: now) } catch is NotCertifiable { continue }
+                try await Self.insert(signed, by: nil, trace: .cli("certificates.auto"), on: db)
+                if let phone = try row.decode(column: "phone", as: String?.self) {
+                    try await Outbox.enqueue(person: source.personId, phone: phone, template: "certificate_issued",
+                                             body: "Sở Y tế: giấy chứng nhận khỏi bệnh COVID-19 của bạn: \(linkBase)/api/v1/certificates/\(signed.uvci)",
+                                             now: now, on: db)
+                }
+                issued += 1
+            }
+            return issued
         }
-        return try await find(uvci)
+    }
+
+    func store(_ signed: Signed, by principal: Principal, trace: RequestTrace) async throws -> IssuedCertificate {
+        try await database.write { db in try await Self.insert(signed, by: principal, trace: trace, on: db) }
+        return try await find(signed.uvci)
+    }
+
+    /// Writes the certificate and its audit row on `db` (one transaction with the caller's other writes).
+    /// `principal` nil: issued by the server itself.
+    static func insert(_ signed: Signed, by principal: Principal?, trace: RequestTrace, on db: any SQLDatabase) async throws {
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: signed.payload.jsonObject, options: [.sortedKeys]), as: UTF8.self)
+        try await db.raw("""
+            INSERT INTO certificates (uvci, kind, person_id, source_type, source_id, commune_code, kid, qr_text, payload_json,
+                                      issued_at, expires_at, issued_by, replaces)
+            VALUES (\(bind: signed.uvci), \(bind: signed.kind.rawValue), \(bind: signed.personId), \(bind: signed.sourceType),
+                    \(bind: signed.sourceId), \(bind: signed.communeCode), \(bind: DCCVerifier.hex(signed.keyID)), \(bind: signed.qr), \(bind: json),
+                    \(bind: signed.issuedAt), \(bind: signed.expiresAt), \(bind: principal?.accountID), \(bind: signed.replaces))
+            """).run()
+        try await AuditLog.append(AuditEntry(principal: principal, action: "issue", entity: "certificate", entityID: signed.uvci,
+                                             areaCode: signed.communeCode, context: trace), on: db)
     }
 
     // MARK: Reading

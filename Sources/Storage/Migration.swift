@@ -51,5 +51,6 @@ public enum Migrations {
         M0004_Tracing.migration,
         M0005_CoveringCheckInIndex.migration,
         M0006_Certificates.migration,
+        M0007_Testing.migration,
     ]
 }

@@ -157,6 +157,11 @@ import TestSupport
                       targetArea: commune732),
                 Route(method: .get, uri: "/api/v1/certificate-complaints", web: false, permission: .manageCertificates, targetArea: nil),
                 Route(method: .get, uri: "/certificates/complaints", web: true, permission: .manageCertificates, targetArea: nil),
+                Route(method: .get, uri: "/api/v1/persons/\(case731.person)/tests", web: false, permission: nil, targetArea: nil,
+                      rule: { role, scope in role.may(.readPersons) && role.may(.readTests) && Self.covers(scope, "25993") }),
+                Route(method: .post, uri: "/api/v1/samples", web: false, permission: .collectSamples, targetArea: "25993",
+                      body: #"{"tubeBarcode":"T-NAME","personIds":[\#(case731.person)],"method":"rt_pcr","specimenType":"np_swab"}"#),
+                Route(method: .post, uri: "/api/v1/lab/receive", web: false, permission: .recordResults, targetArea: nil, body: #"{"tubes":[]}"#),
                 Route(method: .get, uri: "/venues/\(venue731)/scan", web: true, permission: nil, targetArea: nil,
                       rule: { role, scope in readVenue(role, scope, "25993") && role.may(.manageVenues) }),
             ]

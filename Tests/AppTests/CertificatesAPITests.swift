@@ -15,10 +15,11 @@ import TestSupport
 
 @Suite struct CertificatesAPITests {
     /// A recovered F0 (confirmed `daysAgo` days ago) in `commune`.
-    static func recoveredCase(_ app: TestApp, by principal: Principal, name: String, id: String, commune: String,
+    static func recoveredCase(_ app: TestApp, by principal: Principal, name: String, id: String, commune: String, phone: String? = nil,
                               daysAgo: Int = 20, outcome: Outcome? = .recovered, classification: Classification = .f0) async throws -> (person: Int64, case: Int64) {
         let person = try await PersonRegistry(database: app.database).create(
-            NewPerson(fullName: name, birthDate: "1987-03-09", idNumber: id, communeCode: commune), by: principal, trace: .cli("test"))
+            NewPerson(fullName: name, birthDate: "1987-03-09", idNumber: id, phones: phone.map { [$0] }, communeCode: commune),
+            by: principal, trace: .cli("test"))
         var facts = CaseFacts()
         facts.confirmedOn = LocalDay.adding(-daysAgo, to: LocalDay.string(Date()))
         facts.outcome = outcome
@@ -171,6 +172,40 @@ import TestSupport
                 #expect(response.status == .created)
                 #expect(String(buffer: response.body).contains("Đã gửi phản ánh"))
             }
+        }
+    }
+
+    /// The server issues recovery certificates by itself for cases marked recovered, once each, and texts the link.
+    @Test(arguments: TestDatabases.kinds)
+    func recoveredCasesGetTheirCertificateAutomatically(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { app, _ in
+            let (cdcAccount, _) = try await app.account(.epidemiologist, area: "75")
+            let recent = try await Self.recoveredCase(app, by: cdcAccount.principal, name: "Đỗ Thị Em", id: "075187000021", commune: "25993",
+                                                      phone: "0912345678")
+            _ = try await Self.recoveredCase(app, by: cdcAccount.principal, name: "Lâu Rồi", id: "075187000022", commune: "25993", daysAgo: 400)
+            _ = try await Self.recoveredCase(app, by: cdcAccount.principal, name: "Chưa Khỏi", id: "075187000023", commune: "25993", outcome: nil)
+            let service = try CertificateService(database: app.database, cases: CaseStore(database: app.database, quarantineRules: try .bundled()),
+                                                 keys: KeyStore(directory: TestApp.keys), rules: .bundled())
+            #expect(try await service.issuePendingRecoveries(linkBase: "https://sentinel.example") == 1)
+            #expect(try await service.issuePendingRecoveries(linkBase: "https://sentinel.example") == 0)
+
+            let rows = try await app.database.read { db in
+                try await db.raw("SELECT uvci, source_id, issued_by, qr_text FROM certificates").all()
+            }
+            #expect(rows.count == 1)
+            let row = try #require(rows.first)
+            #expect(try row.decode(column: "source_id", as: String.self) == String(recent.case))
+            #expect(try row.decode(column: "issued_by", as: Int64?.self) == nil)
+            let uvci = try row.decode(column: "uvci", as: String.self)
+            let result = service.verify(try row.decode(column: "qr_text", as: String.self))
+            let payload = try #require(result.payload)
+            #expect(result.valid && result.kind == .recovery && DCCPayload.holderName(of: payload) == "Đỗ Thị Em")
+            let texts = try await app.database.read { db in
+                try await db.raw("SELECT recipient, body FROM outbox WHERE template = 'certificate_issued'").all()
+                    .map { (try $0.decode(column: "recipient", as: String.self), try $0.decode(column: "body", as: String.self)) }
+            }
+            #expect(texts.count == 1 && texts.first?.0 == "0912345678")
+            #expect(texts.first?.1.contains("https://sentinel.example/api/v1/certificates/\(uvci)") == true)
         }
     }
 

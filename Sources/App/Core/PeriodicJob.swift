@@ -1,5 +1,6 @@
 import CheckIn
 import ContactTracing
+import HealthCertificates
 import Logging
 import ServiceLifecycle
 import Storage
@@ -38,6 +39,15 @@ extension PeriodicJob {
         PeriodicJob(name: "check-in purge", first: .seconds(60), interval: .seconds(24 * 3600), logger: logger) {
             let purged = try await store.purge()
             logger.info("purged old check-ins", metadata: ["count": "\(purged)"])
+        }
+    }
+
+    /// Issues recovery certificates for cases marked recovered, a minute after start and then every minute, and
+    /// texts each person the link. Does nothing on a server without signing keys.
+    static func recoveryCertificates(_ certificates: CertificateService, linkBase: String, logger: Logger) -> PeriodicJob {
+        PeriodicJob(name: "recovery certificates", first: .seconds(60), interval: .seconds(60), logger: logger) {
+            let issued = try await certificates.issuePendingRecoveries(linkBase: linkBase)
+            if issued > 0 { logger.info("recovery certificates issued", metadata: ["count": "\(issued)"]) }
         }
     }
 

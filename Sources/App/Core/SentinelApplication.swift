@@ -55,6 +55,7 @@ public enum SentinelApplication {
         DeclarationsController(services: services).register(on: router)
         CasesController(services: services).register(on: router)
         CertificatesController(services: services).register(on: router)
+        LabController(services: services).register(on: router)
 
         SessionPages(services: services, pages: pages, demoAccounts: config.demo ? DemoSeed.accounts : []).register(on: router)
         HomePage(services: services, pages: pages).register(on: router)
@@ -77,7 +78,8 @@ public enum SentinelApplication {
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Sentinel"),
             services: [DatabaseCloser(database: database),
                        PeriodicJob.checkInPurge(services.checkIns, logger: logger),
-                       PeriodicJob.outbox(database, sender: LogNotificationSender(logger: logger), logger: logger)]
+                       PeriodicJob.outbox(database, sender: LogNotificationSender(logger: logger), logger: logger),
+                       PeriodicJob.recoveryCertificates(services.certificates, linkBase: config.publicBase, logger: logger)]
                 + (config.demo && config.demoProvince ? [DemoProvinceService(database: database, scale: .small, logger: logger)] : []),
             logger: logger)
     }

@@ -6,6 +6,7 @@ import People
 import Foundation
 import Geography
 import HealthCertificates
+import Laboratory
 import Storage
 
 /// The stores a request handler may use, built once per application.
@@ -29,6 +30,7 @@ public struct Services: Sendable {
     public let clusters: ClusterStore
     public let notices: ExposureNotices
     public let certificates: CertificateService
+    public let lab: LabStore
 
     public init(config: AppConfig, database: Database) throws {
         self.config = config
@@ -54,6 +56,7 @@ public struct Services: Sendable {
         self.investigation = Investigation(database: database, engine: TracingEngine(rules: tracing), cases: cases)
         self.clusters = ClusterStore(database: database)
         self.notices = ExposureNotices(database: database)
+        self.lab = LabStore(database: database, quarantineRules: try! QuarantineRuleTable.bundled())
         let keys = KeyStore(directory: URL(fileURLWithPath: config.keysDirectory))
         // A demo server makes its own keys; a real one is given them (`sentinel keys init`) and can verify without.
         if config.demo, !keys.isInitialised { try keys.initialise() }

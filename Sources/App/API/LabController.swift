@@ -1,0 +1,63 @@
+import Accounts
+import Domain
+import Foundation
+import Hummingbird
+import Laboratory
+
+/// Sampling stations and laboratories: tubes (single or pooled), reception, results by hand or from instruments
+/// (HL7 v2), and a person's tests. Thin: `LabStore` checks roles and areas and writes the audit log.
+struct LabController {
+    let services: Services
+
+    struct MemberRequest: Decodable { let personId: Int64 }
+    struct ReceiveRequest: Decodable { let tubes: [String] }
+    struct Outcomes: Encodable, Sendable { let results: [TubeOutcome] }
+
+    func register(on router: some RouterMethods<SentinelContext>) {
+        router.post("/api/v1/samples") { request, context -> JSONResponse<Sample> in
+            let principal = try context.requirePrincipal()
+            let body = try await JSONBody.decode(NewSample.self, from: request, context: context)
+            let (sample, created) = try await services.lab.collect(body, by: principal, trace: context.trace())
+            return JSONResponse(sample, status: created ? .created : .ok)
+        }
+        router.get("/api/v1/samples/{tube}") { _, context -> JSONResponse<Sample> in
+            let principal = try context.requirePrincipal()
+            return JSONResponse(try await services.lab.sample(try context.parameters.require("tube"), by: principal, trace: context.trace()))
+        }
+        router.post("/api/v1/samples/{tube}/members") { request, context -> JSONResponse<Sample> in
+            let principal = try context.requirePrincipal()
+            let body = try await JSONBody.decode(MemberRequest.self, from: request, context: context)
+            return JSONResponse(try await services.lab.addMember(body.personId, to: try context.parameters.require("tube"), by: principal,
+                                                                 trace: context.trace()))
+        }
+        router.post("/api/v1/samples/{tube}/close") { _, context -> JSONResponse<Sample> in
+            let principal = try context.requirePrincipal()
+            return JSONResponse(try await services.lab.close(try context.parameters.require("tube"), by: principal, trace: context.trace()))
+        }
+        router.post("/api/v1/samples/{tube}/result") { request, context -> JSONResponse<ListDTO<PersonTest>> in
+            let principal = try context.requirePrincipal()
+            let body = try await JSONBody.decode(ResultInput.self, from: request, context: context)
+            let tests = try await services.lab.record(body, for: try context.parameters.require("tube"), by: principal, trace: context.trace())
+            return JSONResponse(ListDTO(items: tests), status: .created)
+        }
+        router.post("/api/v1/lab/receive") { request, context -> JSONResponse<Outcomes> in
+            let principal = try context.requirePrincipal()
+            let body = try await JSONBody.decode(ReceiveRequest.self, from: request, context: context)
+            return JSONResponse(Outcomes(results: try await services.lab.receive(body.tubes, by: principal, trace: context.trace())))
+        }
+        // Instrument output: one or more HL7 v2 ORU^R01 messages (Content-Type application/hl7-v2), a result each.
+        router.post("/api/v1/lab/hl7") { request, context -> JSONResponse<Outcomes> in
+            let principal = try context.requirePrincipal()
+            let buffer = try await request.body.collect(upTo: 10 << 20)
+            guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) ?? String(bytes: buffer.readableBytesView, encoding: .isoLatin1) else {
+                throw ValidationFailure([FieldError("body", "HL7 text")])
+            }
+            return JSONResponse(Outcomes(results: try await services.lab.importHL7(text, by: principal, trace: context.trace())))
+        }
+        router.get("/api/v1/persons/{id}/tests") { _, context -> JSONResponse<ListDTO<PersonTest>> in
+            let principal = try context.requirePrincipal()
+            guard let id = Int64(try context.parameters.require("id")) else { throw NotFound("no such person") }
+            return JSONResponse(ListDTO(items: try await services.lab.tests(person: id, by: principal, trace: context.trace())))
+        }
+    }
+}

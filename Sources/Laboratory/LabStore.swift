@@ -1,0 +1,322 @@
+import Accounts
+import ContactTracing
+import Domain
+import Foundation
+import People
+import SQLKit
+import Storage
+
+/// Samples from collection to result: tubes (single or pooled), reception at the laboratory, results entered or
+/// imported, and each person's outcome. A positive pool flags every member for an individual retest; a negative
+/// pool clears them all; a positive individual test confirms the person as a case (F0).
+public struct LabStore: Sendable {
+    public let database: Database
+    let gate: AccessGate
+    let quarantineRules: QuarantineRuleTable
+
+    public init(database: Database, quarantineRules: QuarantineRuleTable) {
+        self.database = database
+        self.gate = AccessGate(database: database)
+        self.quarantineRules = quarantineRules
+    }
+
+    static let maxPool = 10
+
+    // MARK: Sampling
+
+    /// Stores a tube. Repeating a save with the same `clientId` returns the first one (`created` false).
+    public func collect(_ new: NewSample, by principal: Principal, trace: RequestTrace, now: Date = Date()) async throws -> (Sample, created: Bool) {
+        let tube = new.tubeBarcode.trimmingCharacters(in: .whitespaces)
+        let clientId = new.clientId ?? UUID().uuidString
+        let collectedAt = new.collectedAt ?? now
+        var v = Validator()
+        v.require((4...40).contains(tube.count) && tube.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) },
+                  "tubeBarcode", "4–40 letters, digits, - _ .")
+        v.require(!new.personIds.isEmpty && new.personIds.count <= Self.maxPool, "personIds", "1 to \(Self.maxPool) people")
+        v.require(Set(new.personIds).count == new.personIds.count, "personIds", "each person once")
+        v.require(!new.specimenType.isEmpty && new.specimenType.count <= 60, "specimenType", "required, at most 60 characters")
+        v.require(collectedAt <= now.addingTimeInterval(300), "collectedAt", "not in the future")
+        v.require(clientId.count <= 100, "clientId", "at most 100 characters")
+        if let size = new.poolSize { v.require((2...Self.maxPool).contains(size) && size >= new.personIds.count, "poolSize", "2 to 10, and no fewer than the people in it") }
+        if let lat = new.latitude { v.require((-90...90).contains(lat), "latitude", "−90 to 90") }
+        if let lon = new.longitude { v.require((-180...180).contains(lon), "longitude", "−180 to 180") }
+        try v.check()
+
+        if let existing = try await sample(clientId: clientId) {
+            guard existing.tubeBarcode == tube else { throw SampleConflict(detail: "clientId \(clientId) was used for tube \(existing.tubeBarcode).") }
+            return (existing, false)
+        }
+        let people = try await database.read { try await PersonRegistry.fetch(new.personIds, on: $0) }
+        let missing = Set(new.personIds).subtracting(people.map(\.id))
+        guard missing.isEmpty else { throw ValidationFailure([FieldError("personIds", "no such person: \(missing.sorted().map(String.init).joined(separator: ", "))")]) }
+        let site = try await siteFacts(new.siteId)
+        guard let commune = site?.commune ?? new.communeCode ?? people.first?.communeCode, AreaCode.level(of: commune) == .commune else {
+            throw ValidationFailure([FieldError("communeCode", "the commune where the sample is taken")])
+        }
+        try await gate.require(principal, .collectSamples, area: commune, entity: "sample", entityID: nil, trace: trace)
+        let pooled = new.personIds.count > 1 || new.poolSize != nil
+        let poolMax = pooled ? (new.poolSize ?? site?.poolMax ?? Self.maxPool) : 1
+        guard new.personIds.count <= poolMax else {
+            throw ValidationFailure([FieldError("personIds", "the pool holds at most \(poolMax)")])
+        }
+        let status: Sample.Status = pooled && new.personIds.count < poolMax ? .open : .closed
+        try await database.write { db in
+            if let used = try await db.raw("SELECT id, collected_at FROM samples WHERE tube_barcode = \(bind: tube)").first() {
+                throw TubeAlreadyUsed(tubeBarcode: tube, sampleId: try used.decode(column: "id", as: Int64.self),
+                                      collectedAt: try used.decode(column: "collected_at", as: Date.self))
+            }
+            let row = try await db.raw("""
+                INSERT INTO samples (tube_barcode, client_id, site_id, commune_code, method, specimen, pooled, pool_max, status, collected_at,
+                                     collected_by, latitude, longitude)
+                VALUES (\(bind: tube), \(bind: clientId), \(bind: new.siteId), \(bind: commune), \(bind: new.method.rawValue), \(bind: new.specimenType),
+                        \(bind: pooled ? 1 : 0), \(bind: poolMax), \(bind: status.rawValue), \(bind: collectedAt), \(bind: principal.accountID),
+                        \(bind: new.latitude), \(bind: new.longitude))
+                RETURNING id
+                """).first()!
+            let id = try row.decode(column: "id", as: Int64.self)
+            for person in new.personIds {
+                try await db.raw("INSERT INTO sample_members (sample_id, person_id, added_at) VALUES (\(bind: id), \(bind: person), \(bind: now))").run()
+            }
+            try await AuditLog.append(AuditEntry(principal: principal, action: "collect", entity: "sample", entityID: tube, areaCode: commune,
+                                                 context: trace), on: db)
+        }
+        return (try await sample(tube: tube)!, true)
+    }
+
+    /// Adds a person to an open pool; a full or closed pool refuses.
+    public func addMember(_ person: Int64, to tube: String, by principal: Principal, trace: RequestTrace, now: Date = Date()) async throws -> Sample {
+        let current = try await require(tube)
+        try await gate.require(principal, .collectSamples, area: current.communeCode, entity: "sample", entityID: tube, trace: trace)
+        guard current.pooled else { throw SampleConflict(detail: "Tube \(tube) holds one person's sample, not a pool.") }
+        guard current.status == .open else { throw SampleConflict(detail: "The pool in tube \(tube) is closed.") }
+        guard current.personIds.count < current.poolMax else { throw SampleConflict(detail: "The pool in tube \(tube) is full (\(current.poolMax)).") }
+        guard !current.personIds.contains(person) else { throw SampleConflict(detail: "Person \(person) is already in tube \(tube).") }
+        guard try await database.read({ try await PersonRegistry.fetch([person], on: $0) }).count == 1 else {
+            throw ValidationFailure([FieldError("personId", "no such person")])
+        }
+        try await database.write { db in
+            try await db.raw("INSERT INTO sample_members (sample_id, person_id, added_at) VALUES (\(bind: current.id), \(bind: person), \(bind: now))").run()
+            if current.personIds.count + 1 >= current.poolMax {
+                try await db.raw("UPDATE samples SET status = 'closed' WHERE id = \(bind: current.id) AND status = 'open'").run()
+            }
+            try await AuditLog.append(AuditEntry(principal: principal, action: "pool_add", entity: "sample", entityID: tube,
+                                                 areaCode: current.communeCode, context: trace), on: db)
+        }
+        return try await require(tube)
+    }
+
+    /// Closes an open pool before it is full.
+    public func close(_ tube: String, by principal: Principal, trace: RequestTrace) async throws -> Sample {
+        let current = try await require(tube)
+        try await gate.require(principal, .collectSamples, area: current.communeCode, entity: "sample", entityID: tube, trace: trace)
+        try await database.write { db in
+            try await db.raw("UPDATE samples SET status = 'closed' WHERE id = \(bind: current.id) AND status = 'open'").run()
+        }
+        return try await require(tube)
+    }
+
+    // MARK: Laboratory
+
+    /// Reception by batch scan: each tube is received, or refused when it was never collected (or already in).
+    public func receive(_ tubes: [String], by principal: Principal, trace: RequestTrace, now: Date = Date()) async throws -> [TubeOutcome] {
+        try await gate.require(principal, .recordResults, entity: "sample", trace: trace)
+        guard tubes.count <= 5000 else { throw ValidationFailure([FieldError("tubes", "at most 5000 per scan")]) }
+        var out: [TubeOutcome] = []
+        for tube in tubes {
+            guard let sample = try await sample(tube: tube) else {
+                out.append(TubeOutcome(tubeBarcode: tube, status: "refused", reason: "never collected", line: nil)); continue
+            }
+            guard try await database.read({ try await ScopeFilter(principal).covers(sample.communeCode, on: $0) }) else {
+                out.append(TubeOutcome(tubeBarcode: tube, status: "refused", reason: "outside your area", line: nil)); continue
+            }
+            guard sample.status == .open || sample.status == .closed else {
+                out.append(TubeOutcome(tubeBarcode: tube, status: "refused", reason: "already \(sample.status.rawValue)", line: nil)); continue
+            }
+            try await database.write { db in
+                try await db.raw("""
+                    UPDATE samples SET status = 'received', received_at = \(bind: now), received_by = \(bind: principal.accountID)
+                    WHERE id = \(bind: sample.id)
+                    """).run()
+            }
+            out.append(TubeOutcome(tubeBarcode: tube, status: "received", reason: nil, line: nil))
+        }
+        return out
+    }
+
+    /// Records a tube's result and expands it to its people. A second result for a tube is refused (a correction is
+    /// a separate, audited action — not built yet).
+    @discardableResult
+    public func record(_ input: ResultInput, for tube: String, source: String = "manual", messageId: String? = nil, by principal: Principal,
+                       trace: RequestTrace, now: Date = Date()) async throws -> [PersonTest] {
+        var v = Validator()
+        v.require((input.ct ?? []).count <= 10 && (input.ct ?? []).allSatisfy { (0...50).contains($0.value) && !$0.target.isEmpty && $0.target.count <= 60 },
+                  "ct", "at most 10 values of 0–50, each with its target")
+        v.require((input.operator ?? "").count <= 100, "operator", "at most 100 characters")
+        let resultedAt = input.resultedAt ?? now
+        v.require(resultedAt <= now.addingTimeInterval(300), "resultedAt", "not in the future")
+        try v.check()
+        let sample = try await require(tube)
+        try await gate.require(principal, .recordResults, area: sample.communeCode, entity: "sample", entityID: tube, trace: trace)
+        guard sample.result == nil else { throw SampleConflict(detail: "Tube \(tube) already has a result (\(sample.result!.rawValue)).") }
+        guard resultedAt >= sample.collectedAt else { throw ValidationFailure([FieldError("resultedAt", "not before the sample was collected")]) }
+        let ctJSON = String(decoding: try JSONEncoder().encode(input.ct ?? []), as: UTF8.self)
+        let outcome: PersonTest.Outcome = switch (sample.pooled, input.result) {
+        case (_, .negative): .negative
+        case (true, _): .retest
+        case (false, .positive): .positive
+        case (false, .invalid): .invalid
+        }
+        let rules = quarantineRules
+        try await database.write { db in
+            try await db.raw("""
+                INSERT INTO sample_results (sample_id, outcome, ct_json, source, message_id, operator, resulted_at, recorded_by)
+                VALUES (\(bind: sample.id), \(bind: input.result.rawValue), \(bind: ctJSON), \(bind: source), \(bind: messageId),
+                        \(bind: input.operator), \(bind: resultedAt), \(bind: principal.accountID))
+                """).run()
+            try await db.raw("UPDATE samples SET status = 'resulted' WHERE id = \(bind: sample.id)").run()
+            let people = try await PersonRegistry.fetch(sample.personIds, on: db)
+            for person in people {
+                try await db.raw("""
+                    INSERT INTO person_tests (person_id, sample_id, outcome, method, sampled_at, resulted_at, commune_code)
+                    VALUES (\(bind: person.id), \(bind: sample.id), \(bind: outcome.rawValue), \(bind: sample.method.rawValue),
+                            \(bind: sample.collectedAt), \(bind: resultedAt), \(bind: person.communeCode ?? sample.communeCode))
+                    """).run()
+                if outcome == .positive && sample.method == .rtPCR {
+                    try await CaseStore.confirmPositive(person: person.id, commune: person.communeCode ?? sample.communeCode,
+                                                        resultDay: LocalDay.string(resultedAt), sampledOn: LocalDay.string(sample.collectedAt),
+                                                        reference: tube, by: principal.accountID, rules: rules, now: now, on: db)
+                }
+                if let phone = person.phones.first {
+                    try await Outbox.enqueue(person: person.id, phone: phone, template: "test_result_\(outcome.rawValue)",
+                                             body: Self.message(outcome, tube: tube), now: now, on: db)
+                }
+            }
+            try await AuditLog.append(AuditEntry(principal: principal, action: "result:\(input.result.rawValue)", entity: "sample", entityID: tube,
+                                                 areaCode: sample.communeCode, context: trace), on: db)
+        }
+        return try await tests(sample: sample.id)
+    }
+
+    static func message(_ outcome: PersonTest.Outcome, tube: String) -> String {
+        switch outcome {
+        case .negative: "Sở Y tế: kết quả xét nghiệm COVID-19 (mẫu \(tube)) của bạn: ÂM TÍNH."
+        case .positive: "Sở Y tế: kết quả xét nghiệm COVID-19 (mẫu \(tube)) của bạn: DƯƠNG TÍNH. Trạm y tế sẽ liên hệ; hãy tự cách ly."
+        case .invalid: "Sở Y tế: mẫu xét nghiệm \(tube) của bạn không cho kết quả; vui lòng đến lấy mẫu lại."
+        case .retest: "Sở Y tế: mẫu gộp \(tube) có bạn cần xét nghiệm lại từng người; vui lòng đến điểm lấy mẫu để lấy mẫu đơn."
+        }
+    }
+
+    /// Imports instrument output (HL7 v2 ORU^R01): every message gets an answer; a bad message, an unknown tube or a
+    /// second result is refused with its line and the rest of the batch is kept.
+    public func importHL7(_ text: String, by principal: Principal, trace: RequestTrace, now: Date = Date()) async throws -> [TubeOutcome] {
+        try await gate.require(principal, .recordResults, entity: "sample", trace: trace)
+        var out: [TubeOutcome] = []
+        for parsed in ORUReader.results(text) {
+            switch parsed {
+            case .failure(let rejection):
+                out.append(TubeOutcome(tubeBarcode: "", status: "refused", reason: rejection.reason, line: rejection.line))
+            case .success(let result):
+                do {
+                    try await record(ResultInput(result: result.outcome, ct: result.ctValues, operator: nil, resultedAt: result.observedAt.map { min($0, now) }),
+                                     for: result.tubeBarcode, source: "hl7", messageId: result.messageControlID, by: principal, trace: trace, now: now)
+                    out.append(TubeOutcome(tubeBarcode: result.tubeBarcode, status: "recorded", reason: nil, line: result.line))
+                } catch let error as any MissingRecord {
+                    out.append(TubeOutcome(tubeBarcode: result.tubeBarcode, status: "refused", reason: error.detail, line: result.line))
+                } catch let error as any ConflictingState {
+                    out.append(TubeOutcome(tubeBarcode: result.tubeBarcode, status: "refused", reason: error.detail, line: result.line))
+                } catch let error as ValidationFailure {
+                    out.append(TubeOutcome(tubeBarcode: result.tubeBarcode, status: "refused",
+                                           reason: error.errors.map { "\($0.field): \($0.reason)" }.joined(separator: "; "), line: result.line))
+                } catch let denied as AccessDenied {
+                    out.append(TubeOutcome(tubeBarcode: result.tubeBarcode, status: "refused", reason: "outside your area (\(denied.reason))", line: result.line))
+                }
+            }
+        }
+        return out
+    }
+
+    // MARK: Reading
+
+    /// A person's tests, newest first (audited).
+    public func tests(person: Int64, by principal: Principal, trace: RequestTrace) async throws -> [PersonTest] {
+        _ = try await PersonRegistry(database: database).get(person, by: principal, trace: trace)
+        try await gate.require(principal, .readTests, entity: "person_tests", trace: trace)
+        let rows = try await database.read { db in
+            try await db.raw("\(unsafeRaw: Self.testSelect) WHERE t.person_id = \(bind: person) ORDER BY t.resulted_at DESC").all()
+        }
+        return try rows.map(Self.decodeTest)
+    }
+
+    public func sample(_ tube: String, by principal: Principal, trace: RequestTrace) async throws -> Sample {
+        let sample = try await require(tube)
+        try await gate.require(principal, .readTests, area: sample.communeCode, entity: "sample", entityID: tube, trace: trace)
+        return sample
+    }
+
+    func tests(sample id: Int64) async throws -> [PersonTest] {
+        let rows = try await database.read { db in
+            try await db.raw("\(unsafeRaw: Self.testSelect) WHERE t.sample_id = \(bind: id) ORDER BY t.person_id").all()
+        }
+        return try rows.map(Self.decodeTest)
+    }
+
+    static let testSelect = """
+        SELECT t.id, t.person_id, s.tube_barcode, s.pooled, t.method, t.outcome, t.sampled_at, t.resulted_at
+        FROM person_tests t JOIN samples s ON s.id = t.sample_id
+        """
+
+    static func decodeTest(_ row: any SQLRow) throws -> PersonTest {
+        PersonTest(id: try row.decode(column: "id", as: Int64.self), personId: try row.decode(column: "person_id", as: Int64.self),
+                   tubeBarcode: try row.decode(column: "tube_barcode", as: String.self), pooled: try row.decode(column: "pooled", as: Int.self) != 0,
+                   method: TestMethod(rawValue: try row.decode(column: "method", as: String.self)) ?? .rtPCR,
+                   outcome: PersonTest.Outcome(rawValue: try row.decode(column: "outcome", as: String.self)) ?? .invalid,
+                   sampledAt: try row.decode(column: "sampled_at", as: Date.self), resultedAt: try row.decode(column: "resulted_at", as: Date.self))
+    }
+
+    func require(_ tube: String) async throws -> Sample {
+        guard let sample = try await sample(tube: tube) else { throw SampleNotFound(tubeBarcode: tube) }
+        return sample
+    }
+
+    func sample(tube: String) async throws -> Sample? {
+        try await load("s.tube_barcode", tube)
+    }
+
+    func sample(clientId: String) async throws -> Sample? {
+        try await load("s.client_id", clientId)
+    }
+
+    private func load(_ column: String, _ value: String) async throws -> Sample? {
+        try await database.read { db in
+            guard let row = try await db.raw("""
+                SELECT s.id, s.tube_barcode, s.method, s.specimen, s.pooled, s.pool_max, s.status, s.commune_code, s.collected_at,
+                       r.outcome, r.ct_json, r.resulted_at
+                FROM samples s LEFT JOIN sample_results r ON r.sample_id = s.id
+                WHERE \(unsafeRaw: column) = \(bind: value)
+                """).first() else { return nil }
+            let id = try row.decode(column: "id", as: Int64.self)
+            let members = try await db.raw("SELECT person_id FROM sample_members WHERE sample_id = \(bind: id) ORDER BY added_at, person_id").all()
+                .map { try $0.decode(column: "person_id", as: Int64.self) }
+            let ct = try row.decode(column: "ct_json", as: String?.self).flatMap { try? JSONDecoder().decode([CtValue].self, from: Data($0.utf8)) }
+            return Sample(id: id, tubeBarcode: try row.decode(column: "tube_barcode", as: String.self),
+                          method: TestMethod(rawValue: try row.decode(column: "method", as: String.self)) ?? .rtPCR,
+                          specimenType: try row.decode(column: "specimen", as: String.self),
+                          pooled: try row.decode(column: "pooled", as: Int.self) != 0, poolMax: try row.decode(column: "pool_max", as: Int.self),
+                          status: Sample.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .closed, personIds: members,
+                          communeCode: try row.decode(column: "commune_code", as: String.self),
+                          collectedAt: try row.decode(column: "collected_at", as: Date.self),
+                          result: try row.decode(column: "outcome", as: String?.self).flatMap(LabOutcome.init(rawValue:)),
+                          ctValues: ct ?? [], resultedAt: try row.decode(column: "resulted_at", as: Date?.self))
+        }
+    }
+
+    private func siteFacts(_ id: Int64?) async throws -> (commune: String, poolMax: Int)? {
+        guard let id else { return nil }
+        return try await database.read { db in
+            guard let row = try await db.raw("SELECT commune_code, pool_max FROM test_sites WHERE id = \(bind: id)").first() else {
+                throw ValidationFailure([FieldError("siteId", "no such site")])
+            }
+            return (try row.decode(column: "commune_code", as: String.self), try row.decode(column: "pool_max", as: Int.self))
+        }
+    }
+}

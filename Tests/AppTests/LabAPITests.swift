@@ -1,0 +1,143 @@
+import Accounts
+import App
+import ContactTracing
+import Domain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import People
+import Storage
+import Testing
+import TestSupport
+
+@Suite struct LabAPITests {
+    static func people(_ app: TestApp, by principal: Principal, count: Int, prefix: String) async throws -> [Int64] {
+        var ids: [Int64] = []
+        for index in 0..<count {
+            let person = try await PersonRegistry(database: app.database).create(
+                NewPerson(fullName: "Người \(prefix) \(index)", birthDate: "1990-01-0\(index % 9 + 1)", idNumber: "0751900\(prefix)\(String(format: "%03d", index))",
+                          phones: ["09\(prefix)\(String(format: "%06d", index))"], communeCode: "25993"),
+                by: principal, trace: .cli("test"))
+            ids.append(person.id)
+        }
+        return ids
+    }
+
+    static func hl7(tube: String, code: String, control: String) -> String {
+        ["MSH|^~\\&|COBAS|CDC||SENTINEL|20210812153000+0700||ORU^R01|\(control)|P|2.5.1",
+         "OBR|1||\(tube)", "OBX|1|CWE|94500-6^SARS-CoV-2 RNA^LN||\(code)||||||F", "OBX|2|NM|94509-7^E gene Ct^LN||22.5|{Ct}|||||F"]
+            .joined(separator: "\r")
+    }
+
+    @Test(arguments: TestDatabases.kinds)
+    func aPoolFromStationToLaboratoryAndBackToEachPerson(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { app, client in
+            let (cdcAccount, cdc) = try await app.account(.epidemiologist, area: "75")
+            let (_, sampler) = try await app.account(.sampler, area: "731")
+            let (_, otherSampler) = try await app.account(.sampler, area: "732")
+            let (_, lab) = try await app.account(.lab, area: "75")
+            let members = try await Self.people(app, by: cdcAccount.principal, count: 6, prefix: "11")
+            let body = #"{"tubeBarcode":"POOL-0001","personIds":[\#(members[0]),\#(members[1]),\#(members[2])],"method":"rt_pcr","specimenType":"np_swab","poolSize":5,"clientId":"st1-0001","communeCode":"25993"}"#
+
+            // Collected once; the station's retry is the same sample; the same tube under another save is refused.
+            let (created, sample, _) = try await call(client, .post, "/api/v1/samples", token: sampler, body: body)
+            #expect(created == .created)
+            #expect((sample as? [String: Any])?["status"] as? String == "open")
+            #expect(try await call(client, .post, "/api/v1/samples", token: sampler, body: body).0 == .ok)
+            let (reused, reusedBody, _) = try await call(client, .post, "/api/v1/samples", token: sampler,
+                                                         body: body.replacingOccurrences(of: "st1-0001", with: "st1-0002"))
+            #expect(reused == .conflict)
+            #expect(((reusedBody as? [String: Any])?["detail"] as? String)?.contains("already used for sample") == true)
+            // Another district's sampler may not take samples here (403, audited).
+            #expect(try await call(client, .post, "/api/v1/samples", token: otherSampler,
+                                   body: body.replacingOccurrences(of: "POOL-0001", with: "POOL-0009").replacingOccurrences(of: "st1-0001", with: "x")).0 == .forbidden)
+
+            // Two more fill the pool of five, which closes; a sixth is refused.
+            for person in members[3...4] {
+                #expect(try await call(client, .post, "/api/v1/samples/POOL-0001/members", token: sampler, body: #"{"personId":\#(person)}"#).0 == .ok)
+            }
+            let (full, _, _) = try await call(client, .post, "/api/v1/samples/POOL-0001/members", token: sampler, body: #"{"personId":\#(members[5])}"#)
+            #expect(full == .conflict)
+            let (_, closed, _) = try await call(client, .get, "/api/v1/samples/POOL-0001", token: cdc)
+            #expect((closed as? [String: Any])?["status"] as? String == "closed")
+            #expect(((closed as? [String: Any])?["personIds"] as? [Int])?.count == 5)
+
+            // Reception: the pool is received, a tube never collected is refused.
+            let (_, received, _) = try await call(client, .post, "/api/v1/lab/receive", token: lab, body: #"{"tubes":["POOL-0001","NEVER-1"]}"#)
+            let statuses = ((received as? [String: Any])?["results"] as? [[String: Any]])?.map { $0["status"] as? String }
+            #expect(statuses == ["received", "refused"])
+
+            // The analyser says detected: nobody is positive, everyone in the pool is called back for a single test.
+            let batch = Self.hl7(tube: "POOL-0001", code: "260373001^Detected^SCT", control: "M1") + "\r"
+                + Self.hl7(tube: "NEVER-2", code: "260415000^Not detected^SCT", control: "M2") + "\r" + "MSH|^~\\&|X\rOBR|1||Y"
+            let imported = try await client.execute(uri: "/api/v1/lab/hl7", method: .post,
+                                                    headers: [.authorization: "Bearer \(lab)", .contentType: "application/hl7-v2"],
+                                                    body: ByteBuffer(string: batch)) { response in
+                (response.status, try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+            }
+            #expect(imported.0 == .ok)
+            let outcomes = try #require(imported.1?["results"] as? [[String: Any]])
+            #expect(outcomes.map { $0["status"] as? String } == ["recorded", "refused", "refused"])
+            #expect(outcomes.map { $0["line"] as? Int } == [1, 5, 9])
+            #expect((outcomes[1]["reason"] as? String)?.contains("No sample was collected") == true)
+            let (_, tests, _) = try await call(client, .get, "/api/v1/persons/\(members[0])/tests", token: cdc)
+            #expect(((tests as? [String: Any])?["items"] as? [[String: Any]])?.first?["outcome"] as? String == "retest")
+            let cases = try await app.database.read { try await $0.raw("SELECT COUNT(*) AS n FROM cases").first()!.decode(column: "n", as: Int.self) }
+            #expect(cases == 0, "a positive pool confirms nobody")
+            let texts = try await app.database.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM outbox WHERE template = 'test_result_retest'").first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(texts == 5)
+            // A second result for the tube is refused.
+            #expect(try await call(client, .post, "/api/v1/samples/POOL-0001/result", token: lab, body: #"{"result":"negative"}"#).0 == .conflict)
+        }
+    }
+
+    @Test(arguments: TestDatabases.kinds)
+    func singleResultsClearOrConfirm(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { app, client in
+            let (cdcAccount, cdc) = try await app.account(.epidemiologist, area: "75")
+            let (_, sampler) = try await app.account(.sampler, area: "25993")
+            let (_, lab) = try await app.account(.lab, area: "75")
+            let (_, otherLab) = try await app.account(.lab, area: "732")
+            let people = try await Self.people(app, by: cdcAccount.principal, count: 4, prefix: "22")
+            // Person 1 is already an F1 contact; person 3 is in a negative pool with person 2.
+            _ = try await CaseStore(database: app.database, quarantineRules: try .bundled())
+                .open(NewCase(personId: people[1], classification: .f1), by: cdcAccount.principal, trace: .cli("test"))
+            for (tube, ids) in [("SINGLE-0", [people[0]]), ("SINGLE-1", [people[1]]), ("POOL-23", [people[2], people[3]])] {
+                let list = ids.map(String.init).joined(separator: ",")
+                #expect(try await call(client, .post, "/api/v1/samples", token: sampler,
+                                       body: #"{"tubeBarcode":"\#(tube)","personIds":[\#(list)],"method":"rt_pcr","specimenType":"np_swab"}"#).0 == .created)
+            }
+            #expect(try await call(client, .post, "/api/v1/samples/SINGLE-0/result", token: otherLab, body: #"{"result":"positive"}"#).0 == .forbidden)
+            #expect(try await call(client, .post, "/api/v1/samples/SINGLE-0/result", token: lab, body: #"{"result":"maybe"}"#).0 == .badRequest)
+            #expect(try await call(client, .post, "/api/v1/samples/NOPE/result", token: lab, body: #"{"result":"positive"}"#).0 == .notFound)
+            #expect(try await call(client, .post, "/api/v1/samples/SINGLE-0/result", token: lab,
+                                   body: #"{"result":"positive","ct":[{"target":"E","value":23.1}],"operator":"KTV Hà"}"#).0 == .created)
+            #expect(try await call(client, .post, "/api/v1/samples/SINGLE-1/result", token: lab, body: #"{"result":"positive"}"#).0 == .created)
+            #expect(try await call(client, .post, "/api/v1/samples/POOL-23/result", token: lab, body: #"{"result":"negative"}"#).0 == .created)
+
+            // A new F0 for person 0; person 1's F1 case upgraded to F0 with the test in its history; the pool cleared.
+            let rows = try await app.database.read { db in
+                try await db.raw("SELECT person_id, classification, test_reference, confirmed_on FROM cases ORDER BY person_id").all()
+                    .map { (try $0.decode(column: "person_id", as: Int64.self), try $0.decode(column: "classification", as: String.self),
+                            try $0.decode(column: "test_reference", as: String?.self)) }
+            }
+            #expect(rows.map(\.0) == [people[0], people[1]])
+            #expect(rows.map(\.1) == ["F0", "F0"])
+            #expect(rows.map(\.2) == ["SINGLE-0", "SINGLE-1"])
+            let history = try await app.database.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM case_classifications h JOIN cases c ON c.id = h.case_id WHERE c.person_id = \(bind: people[1])")
+                    .first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(history == 2, "F1, then F0 from the test")
+            for person in people[2...3] {
+                let (_, tests, _) = try await call(client, .get, "/api/v1/persons/\(person)/tests", token: cdc)
+                #expect(((tests as? [String: Any])?["items"] as? [[String: Any]])?.map { $0["outcome"] as? String } == ["negative"])
+            }
+            let (_, sample, _) = try await call(client, .get, "/api/v1/samples/SINGLE-0", token: cdc)
+            #expect(((sample as? [String: Any])?["ctValues"] as? [[String: Any]])?.first?["value"] as? Double == 23.1)
+        }
+    }
+}
