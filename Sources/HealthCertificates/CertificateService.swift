@@ -98,7 +98,8 @@ public final class CertificateService: Sendable {
 
     // MARK: Issuing
 
-    /// Issues a certificate for a source record: for `recovery`, the F0 case (its id) once marked recovered.
+    /// Issues a certificate for a source record: for `recovery`, the F0 case (its id) once marked recovered; for
+    /// `test`, a person's individual RT-PCR result (its id in `GET /api/v1/persons/{id}/tests`).
     public func issue(kind: CertificateKind, sourceId: String, by principal: Principal, trace: RequestTrace,
                       now: Date = Date()) async throws -> IssuedCertificate {
         guard let issuer else { throw SigningNotConfigured(directory: keys.directory.path) }
@@ -106,8 +107,11 @@ public final class CertificateService: Sendable {
         case .recovery:
             guard let caseId = Int64(sourceId) else { throw ValidationFailure([FieldError("sourceId", "a case id")]) }
             return try await issueRecovery(caseId: caseId, issuer: issuer, by: principal, trace: trace, now: now)
-        case .test, .vaccination:
-            throw NotCertifiable(detail: "Sentinel does not record \(kind == .test ? "laboratory results" : "vaccinations") yet, so there is nothing to certify.")
+        case .test:
+            guard let testId = Int64(sourceId) else { throw ValidationFailure([FieldError("sourceId", "a person's test id")]) }
+            return try await issueTest(testId: testId, issuer: issuer, by: principal, trace: trace, now: now)
+        case .vaccination:
+            throw NotCertifiable(detail: "Sentinel does not record vaccinations yet, so there is nothing to certify.")
         }
     }
 
@@ -180,44 +184,61 @@ public final class CertificateService: Sendable {
                       expiresAt: min(end, issuer.signer.notAfter), replaces: replaces)
     }
 
-    /// Issues recovery certificates for recovered F0 cases that have none yet and whose recovery period is not over,
-    /// and texts each person the link. The periodic job calls it; several servers may: on PostgreSQL an advisory
-    /// lock makes one of them do a round, on SQLite the single writer does.
-    public func issuePendingRecoveries(linkBase: String, limit: Int = 200, now: Date = Date()) async throws -> Int {
+    /// Issues every certificate the records call for and nobody has issued yet — recovery certificates for recovered
+    /// F0 cases within their period, test certificates for individual RT-PCR results within their validity — and
+    /// texts each person the link. The periodic job calls it; several servers may: on PostgreSQL an advisory lock
+    /// makes one of them do a round, on SQLite the single writer does.
+    public func issuePending(linkBase: String, limit: Int = 200, now: Date = Date()) async throws -> Int {
         guard let issuer else { return 0 }
-        let cutoff = LocalDay.adding(-rules.recovery.validUntilDaysAfterFirstPositive, to: LocalDay.string(now)) ?? "0000-00-00"
         let kind = database.kind
         return try await database.write { db in
             if kind == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(7462)").run() }
-            let rows = try await db.raw("""
-                SELECT c.id, c.person_id, c.commune_code, COALESCE(c.confirmed_on, c.sampled_on) AS first_positive,
-                       p.full_name, p.birth_date, p.birth_year, p.phone
-                FROM cases c JOIN persons p ON p.id = c.person_id
-                WHERE c.classification = 'F0' AND c.outcome = 'recovered'
-                  AND COALESCE(c.confirmed_on, c.sampled_on) >= \(bind: cutoff)
-                  AND NOT EXISTS (SELECT 1 FROM certificates x
-                                  WHERE x.source_type = 'case' AND x.source_id = CAST(c.id AS TEXT) AND x.kind = 'recovery')
-                ORDER BY c.id LIMIT \(bind: limit)
-                """).all()
             var issued = 0
-            for row in rows {
-                let source = RecoverySource(
-                    caseId: try row.decode(column: "id", as: Int64.self), personId: try row.decode(column: "person_id", as: Int64.self),
-                    communeCode: try row.decode(column: "commune_code", as: String.self),
-                    firstPositive: try row.decode(column: "first_positive", as: String?.self),
-                    fullName: try row.decode(column: "full_name", as: String.self),
-                    birthDate: try row.decode(column: "birth_date", as: String?.self), birthYear: try row.decode(column: "birth_year", as: Int?.self))
-                let signed: Signed
-                do { signed = try self.signRecovery(source, issuer: issuer, now: now) } catch is NotCertifiable { continue }
-                try await Self.insert(signed, by: nil, trace: .cli("certificates.auto"), on: db)
-                if let phone = try row.decode(column: "phone", as: String?.self) {
-                    try await Outbox.enqueue(person: source.personId, phone: phone, template: "certificate_issued",
-                                             body: "Sở Y tế: giấy chứng nhận khỏi bệnh COVID-19 của bạn: \(linkBase)/api/v1/certificates/\(signed.uvci)",
-                                             now: now, on: db)
-                }
-                issued += 1
+            for (source, phone) in try await self.pendingRecoveries(limit: limit, now: now, on: db) {
+                issued += try await self.issueAutomatically({ try self.signRecovery(source, issuer: issuer, now: now) }, personId: source.personId,
+                                                            phone: phone, what: "giấy chứng nhận khỏi bệnh COVID-19", linkBase: linkBase, now: now, on: db)
+            }
+            for (source, phone) in try await self.pendingTests(limit: limit, now: now, on: db) {
+                issued += try await self.issueAutomatically({ try self.signTest(source, issuer: issuer, now: now) }, personId: source.personId,
+                                                            phone: phone, what: "giấy chứng nhận xét nghiệm COVID-19", linkBase: linkBase, now: now, on: db)
             }
             return issued
+        }
+    }
+
+    /// Signs, stores and announces one certificate inside the job's transaction; 0 when the record cannot be
+    /// certified (it is skipped, not an error for the round).
+    private func issueAutomatically(_ sign: () throws -> Signed, personId: Int64, phone: String?, what: String, linkBase: String, now: Date,
+                                    on db: any SQLDatabase) async throws -> Int {
+        let signed: Signed
+        do { signed = try sign() } catch is NotCertifiable { return 0 }
+        try await Self.insert(signed, by: nil, trace: .cli("certificates.auto"), on: db)
+        if let phone {
+            try await Outbox.enqueue(person: personId, phone: phone, template: "certificate_issued",
+                                     body: "Sở Y tế: \(what) của bạn: \(linkBase)/api/v1/certificates/\(signed.uvci)", now: now, on: db)
+        }
+        return 1
+    }
+
+    private func pendingRecoveries(limit: Int, now: Date, on db: any SQLDatabase) async throws -> [(RecoverySource, String?)] {
+        let cutoff = LocalDay.adding(-rules.recovery.validUntilDaysAfterFirstPositive, to: LocalDay.string(now)) ?? "0000-00-00"
+        return try await db.raw("""
+            SELECT c.id, c.person_id, c.commune_code, COALESCE(c.confirmed_on, c.sampled_on) AS first_positive,
+                   p.full_name, p.birth_date, p.birth_year, p.phone
+            FROM cases c JOIN persons p ON p.id = c.person_id
+            WHERE c.classification = 'F0' AND c.outcome = 'recovered'
+              AND COALESCE(c.confirmed_on, c.sampled_on) >= \(bind: cutoff)
+              AND NOT EXISTS (SELECT 1 FROM certificates x
+                              WHERE x.source_type = 'case' AND x.source_id = CAST(c.id AS TEXT) AND x.kind = 'recovery')
+            ORDER BY c.id LIMIT \(bind: limit)
+            """).all().map { row in
+            (RecoverySource(
+                caseId: try row.decode(column: "id", as: Int64.self), personId: try row.decode(column: "person_id", as: Int64.self),
+                communeCode: try row.decode(column: "commune_code", as: String.self),
+                firstPositive: try row.decode(column: "first_positive", as: String?.self),
+                fullName: try row.decode(column: "full_name", as: String.self),
+                birthDate: try row.decode(column: "birth_date", as: String?.self), birthYear: try row.decode(column: "birth_year", as: Int?.self)),
+             try row.decode(column: "phone", as: String?.self))
         }
     }
 

@@ -186,8 +186,8 @@ import TestSupport
             _ = try await Self.recoveredCase(app, by: cdcAccount.principal, name: "Chưa Khỏi", id: "075187000023", commune: "25993", outcome: nil)
             let service = try CertificateService(database: app.database, cases: CaseStore(database: app.database, quarantineRules: try .bundled()),
                                                  keys: KeyStore(directory: TestApp.keys), rules: .bundled())
-            #expect(try await service.issuePendingRecoveries(linkBase: "https://sentinel.example") == 1)
-            #expect(try await service.issuePendingRecoveries(linkBase: "https://sentinel.example") == 0)
+            #expect(try await service.issuePending(linkBase: "https://sentinel.example") == 1)
+            #expect(try await service.issuePending(linkBase: "https://sentinel.example") == 0)
 
             let rows = try await app.database.read { db in
                 try await db.raw("SELECT uvci, source_id, issued_by, qr_text FROM certificates").all()
@@ -222,7 +222,8 @@ import TestSupport
             }
             #expect(try await issue(#"{"kind":"recovery","sourceId":"\#(notRecovered.case)"}"#).1.contains("not marked recovered"))
             #expect(try await issue(#"{"kind":"recovery","sourceId":"\#(longAgo.case)"}"#) .0 == .conflict)
-            #expect(try await issue(#"{"kind":"test","sourceId":"1"}"#).0 == .conflict)
+            #expect(try await issue(#"{"kind":"test","sourceId":"1"}"#).0 == .notFound)
+            #expect(try await issue(#"{"kind":"vaccination","sourceId":"1"}"#).1.contains("does not record vaccinations"))
             #expect(try await issue(#"{"kind":"passport","sourceId":"1"}"#).0 == .badRequest)
             #expect(try await issue(#"{"kind":"recovery","sourceId":"abc"}"#).0 == .unprocessableContent)
             #expect(try await issue(#"{"kind":"recovery","sourceId":"999999"}"#).0 == .notFound)

@@ -3,6 +3,7 @@ import App
 import ContactTracing
 import Domain
 import Foundation
+import HealthCertificates
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -138,6 +139,26 @@ import TestSupport
             }
             let (_, sample, _) = try await call(client, .get, "/api/v1/samples/SINGLE-0", token: cdc)
             #expect(((sample as? [String: Any])?["ctValues"] as? [[String: Any]])?.first?["value"] as? Double == 23.1)
+
+            // Certificates: the server issues one per individual RT-PCR result by itself, none for the pool; asking for the
+            // pool's is refused with the reason.
+            let issued = try await app.services().certificates.issuePending(linkBase: "https://sentinel.example")
+            #expect(issued == 2)
+            let certified = try await app.database.read { db in
+                try await db.raw("SELECT kind, source_type, qr_text FROM certificates ORDER BY source_id").all()
+                    .map { (try $0.decode(column: "kind", as: String.self), try $0.decode(column: "qr_text", as: String.self)) }
+            }
+            #expect(certified.map(\.0) == ["test", "test"])
+            for (_, qr) in certified {
+                let result = try app.services().certificates.verify(qr)
+                #expect(result.valid && result.kind == .test, "\(result.reasons)")
+                #expect(result.payload.flatMap { DCCPayload.entry(of: $0)?.1[.text("tr")]?.textValue } == "260373001")
+            }
+            let (_, poolTests, _) = try await call(client, .get, "/api/v1/persons/\(people[2])/tests", token: cdc)
+            let poolTest = try #require(((poolTests as? [String: Any])?["items"] as? [[String: Any]])?.first?["id"] as? Int)
+            let (refused, why, _) = try await call(client, .post, "/api/v1/certificates", token: cdc, body: #"{"kind":"test","sourceId":"\#(poolTest)"}"#)
+            #expect(refused == .conflict)
+            #expect(((why as? [String: Any])?["detail"] as? String)?.contains("pooled") == true)
         }
     }
 }

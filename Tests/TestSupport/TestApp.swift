@@ -47,6 +47,9 @@ public struct TestApp: Sendable {
     }
 
     /// Creates an account and returns it with a live API token.
+    /// The stores over this app's database, as the server builds them (the same keys directory).
+    public func services() throws -> Services { try Services(config: config, database: database) }
+
     public func account(_ role: Role, area: String, username: String? = nil, password: String = "correct-horse-battery") async throws
         -> (Account, String)
     {

@@ -195,7 +195,7 @@ enum OpenAPIDocument {
                     .merging(errors) { a, _ in a }),
         Operation(method: "get", path: "/api/v1/notices", summary: "Published places visited by cases in the last 14 days (public; no personal data)",
                   tag: "cases", secured: false, responses: ["200": ("Places and times", "NoticeList"), "429": ("Rate limited", "Problem")]),
-        Operation(method: "post", path: "/api/v1/certificates", summary: "Issue an EU DCC (recovery: sourceId = the recovered F0 case's id)",
+        Operation(method: "post", path: "/api/v1/certificates", summary: "Issue an EU DCC (recovery: sourceId = a recovered F0 case's id; test: a person's individual RT-PCR test id)",
                   tag: "certificates", secured: true, requestSchema: "CertificateRequest",
                   responses: ["201": ("Issued", "IssuedCertificate"), "400": ("Malformed body", "Problem"), "404": ("Unknown source", "Problem"),
                               "409": ("Nothing to certify (not recovered, period over, no results recorded)", "Problem"),

@@ -42,12 +42,12 @@ extension PeriodicJob {
         }
     }
 
-    /// Issues recovery certificates for cases marked recovered, a minute after start and then every minute, and
+    /// Issues the certificates records call for (recovered cases, individual RT-PCR results), every 30 seconds, and
     /// texts each person the link. Does nothing on a server without signing keys.
-    static func recoveryCertificates(_ certificates: CertificateService, linkBase: String, logger: Logger) -> PeriodicJob {
-        PeriodicJob(name: "recovery certificates", first: .seconds(60), interval: .seconds(60), logger: logger) {
-            let issued = try await certificates.issuePendingRecoveries(linkBase: linkBase)
-            if issued > 0 { logger.info("recovery certificates issued", metadata: ["count": "\(issued)"]) }
+    static func certificates(_ certificates: CertificateService, linkBase: String, logger: Logger) -> PeriodicJob {
+        PeriodicJob(name: "certificates", first: .seconds(30), interval: .seconds(30), logger: logger) {
+            let issued = try await certificates.issuePending(linkBase: linkBase)
+            if issued > 0 { logger.info("certificates issued", metadata: ["count": "\(issued)"]) }
         }
     }
 

@@ -79,7 +79,7 @@ public enum SentinelApplication {
             services: [DatabaseCloser(database: database),
                        PeriodicJob.checkInPurge(services.checkIns, logger: logger),
                        PeriodicJob.outbox(database, sender: LogNotificationSender(logger: logger), logger: logger),
-                       PeriodicJob.recoveryCertificates(services.certificates, linkBase: config.publicBase, logger: logger)]
+                       PeriodicJob.certificates(services.certificates, linkBase: config.publicBase, logger: logger)]
                 + (config.demo && config.demoProvince ? [DemoProvinceService(database: database, scale: .small, logger: logger)] : []),
             logger: logger)
     }
