@@ -159,6 +159,37 @@ import TestSupport
             let (refused, why, _) = try await call(client, .post, "/api/v1/certificates", token: cdc, body: #"{"kind":"test","sourceId":"\#(poolTest)"}"#)
             #expect(refused == .conflict)
             #expect(((why as? [String: Any])?["detail"] as? String)?.contains("pooled") == true)
+
+            // The citizen looks up their own results: ID number + phone on record; every miss answers the same.
+            let idNumber = "075190022000", phone = "0922000000"
+            let (found, own, _) = try await call(client, .post, "/api/v1/results/lookup", token: "", body: #"{"idNumber":"\#(idNumber)","phone":"+84 922 000 000"}"#)
+            #expect(found == .ok)
+            let entries = try #require((own as? [String: Any])?["results"] as? [[String: Any]])
+            #expect(entries.first?["outcome"] as? String == "positive" && (entries.first?["certificate"] as? String)?.hasPrefix("URN:UVCI:01:VN:") == true)
+            let loner = try await PersonRegistry(database: app.database).create(
+                NewPerson(fullName: "Chưa Xét Nghiệm", idNumber: "075190099999", phones: ["0999999999"], communeCode: "25993"),
+                by: cdcAccount.principal, trace: .cli("test"))
+            var answers: [String] = []
+            for body in [#"{"idNumber":"\#(idNumber)","phone":"0900000000"}"#, #"{"idNumber":"075190088888","phone":"\#(phone)"}"#,
+                         #"{"idNumber":"075190099999","phone":"0999999999"}"#] {
+                let (status, answer, _) = try await call(client, .post, "/api/v1/results/lookup", token: "", body: body)
+                #expect(status == .notFound)
+                answers.append((answer as? [String: Any])?["detail"] as? String ?? "")
+            }
+            #expect(Set(answers).count == 1, "wrong phone, unknown ID and no results look alike")
+            _ = loner
+            try await client.execute(uri: "/ket-qua/tra-cuu", method: .post,
+                                     headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "sentinel_csrf=tok"],
+                                     body: ByteBuffer(string: "_csrf=tok&idNumber=\(idNumber)&phone=\(phone)")) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(html.contains("DƯƠNG TÍNH") && html.contains("SINGLE-0"))
+            }
+            // Five tries so far from this address; five more are answered, the eleventh within ten minutes is not.
+            for _ in 0..<5 {
+                #expect(try await call(client, .post, "/api/v1/results/lookup", token: "", body: #"{"idNumber":"1","phone":"2"}"#).0 == .notFound)
+            }
+            #expect(try await call(client, .post, "/api/v1/results/lookup", token: "", body: #"{"idNumber":"1","phone":"2"}"#).0 == .tooManyRequests)
         }
     }
 }

@@ -43,6 +43,9 @@ public enum SentinelApplication {
             limiter: RateLimiter(ratePerSecond: config.publicRatePerSecond, burst: config.publicBurst),
             paths: ["/api/v1/checkins", "/c/", "/my-qr", "/api/v1/auth/token", "/login", "/api/v1/declarations", "/khai-bao",
                     "/noi-co-ca-benh", "/api/v1/notices", "/api/v1/certificates/URN", "/chung-nhan", "/xac-minh"]))
+        // Result lookups: at most 10 tries per address per 10 minutes (a guessing script gets nowhere).
+        router.add(middleware: PublicRateLimitMiddleware(limiter: RateLimiter(ratePerSecond: 10.0 / 600, burst: 10),
+                                                         paths: ["/api/v1/results/lookup", "/ket-qua/tra-cuu"]))
         router.add(middleware: FormMiddleware())
 
         HealthController(database: database, metrics: MetricsSetup.registry).register(on: router)
@@ -63,6 +66,7 @@ public enum SentinelApplication {
         AdminPages(services: services, pages: pages).register(on: router)
         VenuePages(services: services, pages: pages).register(on: router)
         CertificatePages(services: services, pages: pages).register(on: router)
+        ResultPages(services: services, pages: pages).register(on: router)
         ScanPages(services: services, pages: pages).register(on: router)
         DeclarationPages(services: services, pages: pages).register(on: router)
         CasePages(services: services, pages: pages).register(on: router)
