@@ -141,7 +141,7 @@ let package = Package(
         .executableTarget(
             name: "Run",
             dependencies: [
-                "App", "Storage", "Geography", "Accounts", "Domain", "Simulation", "ContactTracing", "HealthCertificates",
+                "App", "Storage", "Geography", "Accounts", "Domain", "Simulation", "ContactTracing", "HealthCertificates", "Laboratory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),

@@ -13,6 +13,18 @@ public enum Outbox {
             """).run()
     }
 
+    /// Many messages in multi-row statements (a laboratory batch texts thousands of people).
+    public static func enqueue(_ messages: [(person: Int64?, phone: String, template: String, body: String)], now: Date,
+                               on db: any SQLDatabase) async throws {
+        for start in stride(from: 0, to: messages.count, by: 500) {
+            var insert = db.insert(into: "outbox").columns("channel", "recipient", "person_id", "template", "body", "created_at", "status", "attempts")
+            for message in messages[start..<min(start + 500, messages.count)] {
+                insert = insert.values(["sms", message.phone, message.person, message.template, message.body, now, "queued", 0] as [any Encodable & Sendable])
+            }
+            try await insert.run()
+        }
+    }
+
     public struct Message: Sendable, Equatable {
         public let id: Int64
         public let channel: String

@@ -33,26 +33,37 @@ public struct HL7Message: Sendable, Equatable {
     /// SEG-field.component (1-based; component 1 is the whole first component), unescaped; nil when empty.
     public func value(_ segment: Segment?, _ field: Int, component: Int = 1, repetition: Int = 1) -> String? {
         guard let segment, field < segment.fields.count else { return nil }
-        let repetitions = split(segment.fields[field], by: separators.repetition)
-        guard repetition - 1 < repetitions.count else { return nil }
-        let components = split(repetitions[repetition - 1], by: separators.component)
-        guard component - 1 < components.count else { return nil }
-        let text = unescape(String(components[component - 1].split(separator: separators.subcomponent, omittingEmptySubsequences: false).first ?? ""))
-        return text.isEmpty ? nil : text
+        let raw = segment.fields[field]
+        guard !raw.isEmpty else { return nil }
+        let escape = separators.escape.asciiValue!
+        guard let repeated = Self.piece(raw.utf8[...], repetition - 1, separators.repetition.asciiValue!, escape),
+              let part = Self.piece(repeated, component - 1, separators.component.asciiValue!, escape),
+              let first = Self.piece(part, 0, separators.subcomponent.asciiValue!, escape)
+        else { return nil }
+        let text = String(Substring(first))
+        guard !text.isEmpty else { return nil }
+        return text.utf8.contains(escape) ? unescape(text) : text
     }
 
-    /// Splits on a separator that is not part of an escape sequence.
-    func split(_ text: String, by separator: Character) -> [String] {
-        var parts: [String] = []
-        var current = ""
+    /// The `index`th piece of `bytes` between separators that are not inside an escape sequence (ASCII bytes, so
+    /// no grapheme work: this runs for every field of every message of an instrument batch).
+    static func piece(_ bytes: Substring.UTF8View, _ index: Int, _ separator: UInt8, _ escape: UInt8) -> Substring.UTF8View? {
+        var current = 0
+        var start = bytes.startIndex
         var inEscape = false
-        for character in text {
-            if character == separators.escape { inEscape.toggle(); current.append(character); continue }
-            if character == separator && !inEscape { parts.append(current); current = ""; continue }
-            current.append(character)
+        var position = bytes.startIndex
+        while position < bytes.endIndex {
+            let byte = bytes[position]
+            if byte == escape {
+                inEscape.toggle()
+            } else if byte == separator && !inEscape {
+                if current == index { return bytes[start..<position] }
+                current += 1
+                start = bytes.index(after: position)
+            }
+            position = bytes.index(after: position)
         }
-        parts.append(current)
-        return parts
+        return current == index ? bytes[start..<bytes.endIndex] : nil
     }
 
     /// \F\ \S\ \T\ \R\ \E\ become the separators, \X..\ hexadecimal bytes, \.br\ a line break; highlighting and
@@ -100,9 +111,7 @@ public enum HL7Parser {
     }
 
     public static func parse(_ text: String) -> [Result<HL7Message, Rejection>] {
-        // Segments end with CR; files passed around by people often have LF or CRLF instead.
-        let lines = text.replacingOccurrences(of: "\r\n", with: "\r").replacingOccurrences(of: "\n", with: "\r")
-            .split(separator: "\r", omittingEmptySubsequences: false).map(String.init)
+        // Segments end with CR; files passed around by people often have LF or CRLF instead: any of them ends a line.
         var out: [Result<HL7Message, Rejection>] = []
         var current: [(line: Int, text: String)] = []
         func flush() {
@@ -110,14 +119,33 @@ public enum HL7Parser {
             out.append(message(current))
             current = []
         }
-        for (offset, raw) in lines.enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty { continue }
-            let name = String(line.prefix(3))
-            if ["FHS", "BHS", "BTS", "FTS"].contains(name) { flush(); continue }
+        let bytes = text.utf8
+        var line = 0
+        var start = bytes.startIndex
+        var index = bytes.startIndex
+        func take(_ end: String.UTF8View.Index) {
+            line += 1
+            let trimmed = bytes[start..<end].drop { $0 == 32 || $0 == 9 }
+            guard !trimmed.isEmpty else { return }
+            let text = String(Substring(trimmed))
+            let name = String(text.prefix(3))
+            if ["FHS", "BHS", "BTS", "FTS"].contains(name) { flush(); return }
             if name == "MSH" { flush() }
-            current.append((offset + 1, line))
+            current.append((line, text))
         }
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == 13 || byte == 10 {
+                take(index)
+                var next = bytes.index(after: index)
+                if byte == 13, next < bytes.endIndex, bytes[next] == 10 { next = bytes.index(after: next) }  // CRLF is one line end
+                start = next
+                index = next
+            } else {
+                index = bytes.index(after: index)
+            }
+        }
+        if start < bytes.endIndex { take(bytes.endIndex) }
         flush()
         return out
     }
@@ -132,8 +160,8 @@ public enum HL7Parser {
         var separators = HL7Message.Separators()
         separators.field = chars[3]
         let encoding = chars[4..<8]
-        guard !separators.field.isLetter, !separators.field.isNumber, !separators.field.isWhitespace,
-              Set(encoding + [separators.field]).count == 5, encoding.allSatisfy({ !$0.isLetter && !$0.isNumber && !$0.isWhitespace })
+        guard (encoding + [separators.field]).allSatisfy({ $0.isASCII && !$0.isLetter && !$0.isNumber && !$0.isWhitespace }),
+              Set(encoding + [separators.field]).count == 5
         else {
             return .failure(Rejection(line: first.line, reason: "MSH-1/MSH-2 do not declare five distinct separators"))
         }
@@ -143,7 +171,7 @@ public enum HL7Parser {
         separators.subcomponent = encoding[encoding.startIndex + 3]
         var segments: [HL7Message.Segment] = []
         for (line, text) in lines {
-            let fields = text.split(separator: separators.field, omittingEmptySubsequences: false).map(String.init)
+            let fields = text.utf8.split(separator: separators.field.asciiValue!, omittingEmptySubsequences: false).map { String(Substring($0)) }
             let name = fields[0]
             guard name.count == 3, name.allSatisfy({ $0.isUppercase || $0.isNumber }), name.first!.isLetter else {
                 return .failure(Rejection(line: line, reason: "\"\(name.prefix(10))\" is not a segment name (a wrong separator or a broken line)"))

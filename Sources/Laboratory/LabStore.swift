@@ -143,58 +143,101 @@ public struct LabStore: Sendable {
         return out
     }
 
+    /// A validated result waiting to be written.
+    struct PendingResult {
+        let sample: Sample
+        let input: ResultInput
+        let resultedAt: Date
+        let source: String
+        let messageId: String?
+    }
+
     /// Records a tube's result and expands it to its people. A second result for a tube is refused (a correction is
     /// a separate, audited action — not built yet).
     @discardableResult
     public func record(_ input: ResultInput, for tube: String, source: String = "manual", messageId: String? = nil, by principal: Principal,
                        trace: RequestTrace, now: Date = Date()) async throws -> [PersonTest] {
+        try Self.validate(input, now: now)
+        let sample = try await require(tube)
+        try await gate.require(principal, .recordResults, area: sample.communeCode, entity: "sample", entityID: tube, trace: trace)
+        let pending = try Self.pending(sample, input, source: source, messageId: messageId, now: now)
+        let rules = quarantineRules
+        try await database.write { db in
+            try await Self.apply([pending], by: principal, rules: rules, now: now, on: db)
+            try await AuditLog.append(AuditEntry(principal: principal, action: "result:\(input.result.rawValue)", entity: "sample", entityID: tube,
+                                                 areaCode: sample.communeCode, context: trace), on: db)
+        }
+        return try await tests(sample: sample.id)
+    }
+
+    static func validate(_ input: ResultInput, now: Date) throws {
         var v = Validator()
         v.require((input.ct ?? []).count <= 10 && (input.ct ?? []).allSatisfy { (0...50).contains($0.value) && !$0.target.isEmpty && $0.target.count <= 60 },
                   "ct", "at most 10 values of 0–50, each with its target")
         v.require((input.operator ?? "").count <= 100, "operator", "at most 100 characters")
-        let resultedAt = input.resultedAt ?? now
-        v.require(resultedAt <= now.addingTimeInterval(300), "resultedAt", "not in the future")
+        v.require((input.resultedAt ?? now) <= now.addingTimeInterval(300), "resultedAt", "not in the future")
         try v.check()
-        let sample = try await require(tube)
-        try await gate.require(principal, .recordResults, area: sample.communeCode, entity: "sample", entityID: tube, trace: trace)
-        guard sample.result == nil else { throw SampleConflict(detail: "Tube \(tube) already has a result (\(sample.result!.rawValue)).") }
+    }
+
+    /// Checks a result against its sample's state; throws what the API answers.
+    static func pending(_ sample: Sample, _ input: ResultInput, source: String, messageId: String?, now: Date) throws -> PendingResult {
+        guard sample.result == nil else { throw SampleConflict(detail: "Tube \(sample.tubeBarcode) already has a result (\(sample.result!.rawValue)).") }
+        let resultedAt = input.resultedAt ?? now
         guard resultedAt >= sample.collectedAt else { throw ValidationFailure([FieldError("resultedAt", "not before the sample was collected")]) }
-        let ctJSON = String(decoding: try JSONEncoder().encode(input.ct ?? []), as: UTF8.self)
-        let outcome: PersonTest.Outcome = switch (sample.pooled, input.result) {
+        return PendingResult(sample: sample, input: input, resultedAt: resultedAt, source: source, messageId: messageId)
+    }
+
+    static func personOutcome(pooled: Bool, _ result: LabOutcome) -> PersonTest.Outcome {
+        switch (pooled, result) {
         case (_, .negative): .negative
         case (true, _): .retest
         case (false, .positive): .positive
         case (false, .invalid): .invalid
         }
-        let rules = quarantineRules
-        try await database.write { db in
-            try await db.raw("""
-                INSERT INTO sample_results (sample_id, outcome, ct_json, source, message_id, operator, resulted_at, recorded_by)
-                VALUES (\(bind: sample.id), \(bind: input.result.rawValue), \(bind: ctJSON), \(bind: source), \(bind: messageId),
-                        \(bind: input.operator), \(bind: resultedAt), \(bind: principal.accountID))
-                """).run()
-            try await db.raw("UPDATE samples SET status = 'resulted' WHERE id = \(bind: sample.id)").run()
-            let people = try await PersonRegistry.fetch(sample.personIds, on: db)
-            for person in people {
-                try await db.raw("""
-                    INSERT INTO person_tests (person_id, sample_id, outcome, method, sampled_at, resulted_at, commune_code)
-                    VALUES (\(bind: person.id), \(bind: sample.id), \(bind: outcome.rawValue), \(bind: sample.method.rawValue),
-                            \(bind: sample.collectedAt), \(bind: resultedAt), \(bind: person.communeCode ?? sample.communeCode))
-                    """).run()
-                if outcome == .positive && sample.method == .rtPCR {
-                    try await CaseStore.confirmPositive(person: person.id, commune: person.communeCode ?? sample.communeCode,
-                                                        resultDay: LocalDay.string(resultedAt), sampledOn: LocalDay.string(sample.collectedAt),
-                                                        reference: tube, by: principal.accountID, rules: rules, now: now, on: db)
+    }
+
+    /// Writes results and their expansion to people, in multi-row statements: one tube or a whole instrument batch.
+    static func apply(_ items: [PendingResult], by principal: Principal, rules: QuarantineRuleTable, now: Date, on db: any SQLDatabase) async throws {
+        guard !items.isEmpty else { return }
+        let encoder = JSONEncoder()
+        for chunk in stride(from: 0, to: items.count, by: 400).map({ items[$0..<min($0 + 400, items.count)] }) {
+            var insert = db.insert(into: "sample_results")
+                .columns("sample_id", "outcome", "ct_json", "source", "message_id", "operator", "resulted_at", "recorded_by")
+            for item in chunk {
+                let ct = String(decoding: try encoder.encode(item.input.ct ?? []), as: UTF8.self)
+                insert = insert.values([item.sample.id, item.input.result.rawValue, ct, item.source, item.messageId, item.input.operator,
+                                        item.resultedAt, principal.accountID] as [any Encodable & Sendable])
+            }
+            try await insert.run()
+            try await db.raw("UPDATE samples SET status = 'resulted' WHERE id IN (\(binds: chunk.map(\.sample.id)))").run()
+        }
+        let people = Dictionary(try await PersonRegistry.fetch(Array(Set(items.flatMap(\.sample.personIds))), on: db).map { ($0.id, $0) },
+                                uniquingKeysWith: { a, _ in a })
+        var rows: [[any Encodable & Sendable]] = []
+        var texts: [(person: Int64?, phone: String, template: String, body: String)] = []
+        for item in items {
+            let outcome = personOutcome(pooled: item.sample.pooled, item.input.result)
+            for id in item.sample.personIds {
+                guard let person = people[id] else { continue }
+                rows.append([id, item.sample.id, outcome.rawValue, item.sample.method.rawValue, item.sample.collectedAt, item.resultedAt,
+                             person.communeCode ?? item.sample.communeCode])
+                if outcome == .positive && item.sample.method == .rtPCR {
+                    try await CaseStore.confirmPositive(person: id, commune: person.communeCode ?? item.sample.communeCode,
+                                                        resultDay: LocalDay.string(item.resultedAt), sampledOn: LocalDay.string(item.sample.collectedAt),
+                                                        reference: item.sample.tubeBarcode, by: principal.accountID, rules: rules, now: now, on: db)
                 }
                 if let phone = person.phones.first {
-                    try await Outbox.enqueue(person: person.id, phone: phone, template: "test_result_\(outcome.rawValue)",
-                                             body: Self.message(outcome, tube: tube), now: now, on: db)
+                    texts.append((id, phone, "test_result_\(outcome.rawValue)", message(outcome, tube: item.sample.tubeBarcode)))
                 }
             }
-            try await AuditLog.append(AuditEntry(principal: principal, action: "result:\(input.result.rawValue)", entity: "sample", entityID: tube,
-                                                 areaCode: sample.communeCode, context: trace), on: db)
         }
-        return try await tests(sample: sample.id)
+        for start in stride(from: 0, to: rows.count, by: 400) {
+            var insert = db.insert(into: "person_tests")
+                .columns("person_id", "sample_id", "outcome", "method", "sampled_at", "resulted_at", "commune_code")
+            for row in rows[start..<min(start + 400, rows.count)] { insert = insert.values(row) }
+            try await insert.run()
+        }
+        try await Outbox.enqueue(texts, now: now, on: db)
     }
 
     static func message(_ outcome: PersonTest.Outcome, tube: String) -> String {
@@ -206,33 +249,62 @@ public struct LabStore: Sendable {
         }
     }
 
-    /// Imports instrument output (HL7 v2 ORU^R01): every message gets an answer; a bad message, an unknown tube or a
-    /// second result is refused with its line and the rest of the batch is kept.
+    /// Imports instrument output (HL7 v2 ORU^R01): every message gets an answer; a bad message, an unknown tube,
+    /// a tube outside the caller's area or a second result is refused with its line and the rest of the batch is
+    /// kept. Tubes are read and written in bulk, a thousand per transaction.
     public func importHL7(_ text: String, by principal: Principal, trace: RequestTrace, now: Date = Date()) async throws -> [TubeOutcome] {
         try await gate.require(principal, .recordResults, entity: "sample", trace: trace)
-        var out: [TubeOutcome] = []
-        for parsed in ORUReader.results(text) {
-            switch parsed {
+        var out: [TubeOutcome?] = []
+        var parsed: [(index: Int, result: InstrumentResult)] = []
+        for item in ORUReader.results(text) {
+            switch item {
             case .failure(let rejection):
                 out.append(TubeOutcome(tubeBarcode: "", status: "refused", reason: rejection.reason, line: rejection.line))
             case .success(let result):
-                do {
-                    try await record(ResultInput(result: result.outcome, ct: result.ctValues, operator: nil, resultedAt: result.observedAt.map { min($0, now) }),
-                                     for: result.tubeBarcode, source: "hl7", messageId: result.messageControlID, by: principal, trace: trace, now: now)
-                    out.append(TubeOutcome(tubeBarcode: result.tubeBarcode, status: "recorded", reason: nil, line: result.line))
-                } catch let error as any MissingRecord {
-                    out.append(TubeOutcome(tubeBarcode: result.tubeBarcode, status: "refused", reason: error.detail, line: result.line))
-                } catch let error as any ConflictingState {
-                    out.append(TubeOutcome(tubeBarcode: result.tubeBarcode, status: "refused", reason: error.detail, line: result.line))
-                } catch let error as ValidationFailure {
-                    out.append(TubeOutcome(tubeBarcode: result.tubeBarcode, status: "refused",
-                                           reason: error.errors.map { "\($0.field): \($0.reason)" }.joined(separator: "; "), line: result.line))
-                } catch let denied as AccessDenied {
-                    out.append(TubeOutcome(tubeBarcode: result.tubeBarcode, status: "refused", reason: "outside your area (\(denied.reason))", line: result.line))
-                }
+                parsed.append((out.count, result))
+                out.append(nil)
             }
         }
-        return out
+        var allowed: [String: Bool] = [:]
+        let rules = quarantineRules
+        for start in stride(from: 0, to: parsed.count, by: 1000) {
+            let chunk = parsed[start..<min(start + 1000, parsed.count)]
+            let samples = try await samples(tubes: chunk.map(\.result.tubeBarcode))
+            var pending: [PendingResult] = []
+            var seen = Set<String>()
+            for (index, result) in chunk {
+                func refuse(_ reason: String) {
+                    out[index] = TubeOutcome(tubeBarcode: result.tubeBarcode, status: "refused", reason: reason, line: result.line)
+                }
+                guard let sample = samples[result.tubeBarcode] else { refuse(SampleNotFound(tubeBarcode: result.tubeBarcode).detail); continue }
+                guard seen.insert(result.tubeBarcode).inserted else { refuse("Tube \(result.tubeBarcode) appears twice in this batch."); continue }
+                if allowed[sample.communeCode] == nil {
+                    do {
+                        try await gate.require(principal, .recordResults, area: sample.communeCode, entity: "sample", entityID: nil, trace: trace)
+                        allowed[sample.communeCode] = true
+                    } catch is AccessDenied {
+                        allowed[sample.communeCode] = false
+                    }
+                }
+                guard allowed[sample.communeCode] == true else { refuse("Tube \(result.tubeBarcode) lies outside your area."); continue }
+                let input = ResultInput(result: result.outcome, ct: result.ctValues, operator: nil, resultedAt: result.observedAt.map { min($0, now) })
+                do {
+                    try Self.validate(input, now: now)
+                    pending.append(try Self.pending(sample, input, source: "hl7", messageId: result.messageControlID, now: now))
+                    out[index] = TubeOutcome(tubeBarcode: result.tubeBarcode, status: "recorded", reason: nil, line: result.line)
+                } catch let conflict as SampleConflict {
+                    refuse(conflict.detail)
+                } catch let failure as ValidationFailure {
+                    refuse(failure.errors.map { "\($0.field): \($0.reason)" }.joined(separator: "; "))
+                }
+            }
+            try await database.write { db in
+                try await Self.apply(pending, by: principal, rules: rules, now: now, on: db)
+                try await AuditLog.append(AuditEntry(principal: principal, action: "import_results", entity: "sample",
+                                                     entityID: "\(pending.count) tubes", context: trace), on: db)
+            }
+        }
+        return out.compactMap { $0 }
     }
 
     // MARK: Reading
@@ -282,31 +354,57 @@ public struct LabStore: Sendable {
         try await load("s.tube_barcode", tube)
     }
 
+    /// Many tubes at once, by barcode (two queries per call).
+    func samples(tubes: [String]) async throws -> [String: Sample] {
+        guard !tubes.isEmpty else { return [:] }
+        return try await database.read { db in
+            let rows = try await db.raw("\(unsafeRaw: Self.sampleSelect) WHERE s.tube_barcode IN (\(binds: tubes))").all()
+            let ids = try rows.map { try $0.decode(column: "id", as: Int64.self) }
+            var members: [Int64: [Int64]] = [:]
+            if !ids.isEmpty {
+                for row in try await db.raw("SELECT sample_id, person_id FROM sample_members WHERE sample_id IN (\(binds: ids)) ORDER BY added_at, person_id").all() {
+                    members[try row.decode(column: "sample_id", as: Int64.self), default: []].append(try row.decode(column: "person_id", as: Int64.self))
+                }
+            }
+            var out: [String: Sample] = [:]
+            for row in rows {
+                let sample = try Self.decodeSample(row, members: members[try row.decode(column: "id", as: Int64.self)] ?? [])
+                out[sample.tubeBarcode] = sample
+            }
+            return out
+        }
+    }
+
+    static let sampleSelect = """
+        SELECT s.id, s.tube_barcode, s.method, s.specimen, s.pooled, s.pool_max, s.status, s.commune_code, s.collected_at,
+               r.outcome, r.ct_json, r.resulted_at
+        FROM samples s LEFT JOIN sample_results r ON r.sample_id = s.id
+        """
+
+    static func decodeSample(_ row: any SQLRow, members: [Int64]) throws -> Sample {
+        let ct = try row.decode(column: "ct_json", as: String?.self).flatMap { try? JSONDecoder().decode([CtValue].self, from: Data($0.utf8)) }
+        return Sample(id: try row.decode(column: "id", as: Int64.self), tubeBarcode: try row.decode(column: "tube_barcode", as: String.self),
+                      method: TestMethod(rawValue: try row.decode(column: "method", as: String.self)) ?? .rtPCR,
+                      specimenType: try row.decode(column: "specimen", as: String.self),
+                      pooled: try row.decode(column: "pooled", as: Int.self) != 0, poolMax: try row.decode(column: "pool_max", as: Int.self),
+                      status: Sample.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .closed, personIds: members,
+                      communeCode: try row.decode(column: "commune_code", as: String.self),
+                      collectedAt: try row.decode(column: "collected_at", as: Date.self),
+                      result: try row.decode(column: "outcome", as: String?.self).flatMap(LabOutcome.init(rawValue:)),
+                      ctValues: ct ?? [], resultedAt: try row.decode(column: "resulted_at", as: Date?.self))
+    }
+
     func sample(clientId: String) async throws -> Sample? {
         try await load("s.client_id", clientId)
     }
 
     private func load(_ column: String, _ value: String) async throws -> Sample? {
         try await database.read { db in
-            guard let row = try await db.raw("""
-                SELECT s.id, s.tube_barcode, s.method, s.specimen, s.pooled, s.pool_max, s.status, s.commune_code, s.collected_at,
-                       r.outcome, r.ct_json, r.resulted_at
-                FROM samples s LEFT JOIN sample_results r ON r.sample_id = s.id
-                WHERE \(unsafeRaw: column) = \(bind: value)
-                """).first() else { return nil }
+            guard let row = try await db.raw("\(unsafeRaw: Self.sampleSelect) WHERE \(unsafeRaw: column) = \(bind: value)").first() else { return nil }
             let id = try row.decode(column: "id", as: Int64.self)
             let members = try await db.raw("SELECT person_id FROM sample_members WHERE sample_id = \(bind: id) ORDER BY added_at, person_id").all()
                 .map { try $0.decode(column: "person_id", as: Int64.self) }
-            let ct = try row.decode(column: "ct_json", as: String?.self).flatMap { try? JSONDecoder().decode([CtValue].self, from: Data($0.utf8)) }
-            return Sample(id: id, tubeBarcode: try row.decode(column: "tube_barcode", as: String.self),
-                          method: TestMethod(rawValue: try row.decode(column: "method", as: String.self)) ?? .rtPCR,
-                          specimenType: try row.decode(column: "specimen", as: String.self),
-                          pooled: try row.decode(column: "pooled", as: Int.self) != 0, poolMax: try row.decode(column: "pool_max", as: Int.self),
-                          status: Sample.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .closed, personIds: members,
-                          communeCode: try row.decode(column: "commune_code", as: String.self),
-                          collectedAt: try row.decode(column: "collected_at", as: Date.self),
-                          result: try row.decode(column: "outcome", as: String?.self).flatMap(LabOutcome.init(rawValue:)),
-                          ctValues: ct ?? [], resultedAt: try row.decode(column: "resulted_at", as: Date?.self))
+            return try Self.decodeSample(row, members: members)
         }
     }
 
