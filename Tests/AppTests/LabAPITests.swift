@@ -92,6 +92,21 @@ import TestSupport
             #expect(texts == 5)
             // A second result for the tube is refused.
             #expect(try await call(client, .post, "/api/v1/samples/POOL-0001/result", token: lab, body: #"{"result":"negative"}"#).0 == .conflict)
+
+            // The figures: one tube, resulted, positive as a pool (not a case), nothing waiting; bad parameters are named.
+            let (_, stats, _) = try await call(client, .get, "/api/v1/lab/stats?groupBy=commune", token: cdc)
+            let row = try #require(((stats as? [String: Any])?["rows"] as? [[String: Any]])?.first)
+            #expect(row["key"] as? String == "25993" && row["samples"] as? Int == 1 && row["resulted"] as? Int == 1)
+            #expect(row["positive"] as? Int == 1 && row["poolsPositive"] as? Int == 1 && row["positivity"] as? Double == 1.0)
+            #expect((stats as? [String: Any])?["pending"] as? Int == 0)
+            for bad in ["groupBy=week", "from=2021-09-10&to=2021-09-01", "from=2021-01-01&to=2021-12-31", "from=yesterday", "pendingHours=x"] {
+                #expect(try await call(client, .get, "/api/v1/lab/stats?\(bad)", token: cdc).0 == .unprocessableContent, "\(bad)")
+            }
+            try await client.execute(uri: "/api/v1/lab/stats?format=csv", method: .get, headers: .bearer(cdc)) { response in
+                #expect(response.headers[.contentType] == "text/csv; charset=utf-8")
+                #expect(String(buffer: response.body).hasPrefix("\u{FEFF}key,samples,resulted,positive"))  // BOM: Excel reads UTF-8
+            }
+            #expect(try await call(client, .get, "/api/v1/lab/stats", token: sampler).0 == .forbidden)
         }
     }
 

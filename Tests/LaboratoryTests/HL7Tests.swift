@@ -168,3 +168,21 @@ import Testing
         }
     }
 }
+
+@Suite struct PercentileTests {
+    /// Nearest rank, checked against sorting by hand.
+    @Test func nearestRank() {
+        #expect(LabStore.percentile([], 0.5) == nil)
+        #expect(LabStore.percentile([7], 0.9) == 7)
+        #expect(LabStore.percentile((1...10).map(Double.init), 0.5) == 5)
+        #expect(LabStore.percentile((1...10).map(Double.init), 0.9) == 9)
+        #expect(LabStore.percentile((1...11).map(Double.init), 0.9) == 10)
+        for _ in 0..<100 {
+            let values = (0..<Int.random(in: 1...50)).map { _ in Double.random(in: 0...72) }.sorted()
+            let p90 = LabStore.percentile(values, 0.9)!
+            // At least 90 % of the values are at or below it, and fewer than 90 % strictly below.
+            #expect(Double(values.filter { $0 <= p90 }.count) >= 0.9 * Double(values.count))
+            #expect(Double(values.filter { $0 < p90 }.count) < 0.9 * Double(values.count))
+        }
+    }
+}

@@ -54,6 +54,24 @@ struct LabController {
             }
             return JSONResponse(Outcomes(results: try await services.lab.importHL7(text, by: principal, trace: context.trace())))
         }
+        router.get("/api/v1/lab/stats") { request, context -> Response in
+            let principal = try context.requirePrincipal()
+            let q = request.uri.queryParameters
+            let today = LocalDay.string(Date())
+            let grouping = q.get("groupBy") ?? "day"
+            guard let groupBy = LabStats.Grouping(rawValue: grouping) else {
+                throw ValidationFailure([FieldError("groupBy", "day, commune or method")])
+            }
+            guard let pendingHours = Int(q.get("pendingHours") ?? "24") else { throw ValidationFailure([FieldError("pendingHours", "hours, a number")]) }
+            let stats = try await services.lab.stats(from: q.get("from") ?? LocalDay.adding(-6, to: today) ?? today, to: q.get("to") ?? today,
+                                                     groupBy: groupBy, pendingHours: pendingHours, by: principal, trace: context.trace())
+            if q.get("format") == "csv" {
+                return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                                       .contentDisposition: "attachment; filename=\"lab-stats-\(stats.from)-\(stats.to).csv\""],
+                                body: .init(byteBuffer: ByteBuffer(string: stats.csv)))
+            }
+            return try JSONResponse(stats).response(from: request, context: context)
+        }
         router.get("/api/v1/persons/{id}/tests") { _, context -> JSONResponse<ListDTO<PersonTest>> in
             let principal = try context.requirePrincipal()
             guard let id = Int64(try context.parameters.require("id")) else { throw NotFound("no such person") }
