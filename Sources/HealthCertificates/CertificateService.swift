@@ -272,6 +272,15 @@ public final class CertificateService: Sendable {
         return try Self.decode(row)
     }
 
+    /// The holder's view (page or QR image) through the UVCI: audited like any read of personal data, with no
+    /// account (the UVCI is the holder's secret).
+    public func findForHolder(_ uvci: String, trace: RequestTrace) async throws -> IssuedCertificate {
+        let certificate = try await find(uvci)
+        try await AuditLog(database: database).append(AuditEntry(principal: nil, action: "read", entity: "certificate", entityID: uvci,
+                                                                 areaCode: certificate.communeCode, context: trace))
+        return certificate
+    }
+
     /// A person's certificates, for staff whose area holds the person (the registry checks and audits the read).
     public func forPerson(_ personId: Int64, by principal: Principal, trace: RequestTrace) async throws -> [IssuedCertificate] {
         _ = try await PersonRegistry(database: database).get(personId, by: principal, trace: trace)

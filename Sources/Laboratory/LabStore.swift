@@ -199,6 +199,14 @@ public struct LabStore: Sendable {
     /// Writes results and their expansion to people, in multi-row statements: one tube or a whole instrument batch.
     static func apply(_ items: [PendingResult], by principal: Principal, rules: QuarantineRuleTable, now: Date, on db: any SQLDatabase) async throws {
         guard !items.isEmpty else { return }
+        // Re-checked inside the transaction: another result may have committed since the sample was read.
+        for chunk in stride(from: 0, to: items.count, by: 900).map({ items[$0..<min($0 + 900, items.count)] }) {
+            if let row = try await db.raw("SELECT sample_id FROM sample_results WHERE sample_id IN (\(binds: chunk.map(\.sample.id))) LIMIT 1").first() {
+                let id = try row.decode(column: "sample_id", as: Int64.self)
+                let tube = chunk.first { $0.sample.id == id }?.sample.tubeBarcode ?? String(id)
+                throw SampleConflict(detail: "Tube \(tube) already has a result.")
+            }
+        }
         let encoder = JSONEncoder()
         for chunk in stride(from: 0, to: items.count, by: 400).map({ items[$0..<min($0 + 400, items.count)] }) {
             var insert = db.insert(into: "sample_results")

@@ -101,10 +101,13 @@ import TestSupport
             }
             // The issue, the other district's refused attempt and the revocation are in the audit log.
             let audited = try await app.database.read { db in
-                try await db.raw("SELECT action FROM audit_log WHERE entity = 'certificate' AND entity_id = \(bind: uvci) ORDER BY id").all()
-                    .map { try $0.decode(column: "action", as: String.self) }
+                try await db.raw("SELECT action, account_id FROM audit_log WHERE entity = 'certificate' AND entity_id = \(bind: uvci) ORDER BY id").all()
+                    .map { (try $0.decode(column: "action", as: String.self), try $0.decode(column: "account_id", as: Int64?.self)) }
             }
-            #expect(audited == ["issue", "denied:certificates.manage", "revoke"])
+            #expect(audited.map(\.0).filter { $0 != "read" } == ["issue", "denied:certificates.manage", "revoke"])
+            // The holder's page and image views are audited too, without an account.
+            let reads = audited.filter { $0.0 == "read" }
+            #expect(reads.count >= 2 && reads.allSatisfy { $0.1 == nil })
         }
     }
 

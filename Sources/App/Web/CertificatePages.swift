@@ -12,7 +12,7 @@ struct CertificatePages {
 
     func register(on router: some RouterMethods<SentinelContext>) {
         router.get("/api/v1/certificates/{uvci}") { request, context -> Response in
-            let certificate = try await services.certificates.find(try context.parameters.require("uvci"))
+            let certificate = try await services.certificates.findForHolder(try context.parameters.require("uvci"), trace: context.trace())
             return try certificatePage(certificate, request, context)
         }
         // The citizen's complaint form on the certificate page (works without JavaScript).
@@ -54,12 +54,12 @@ struct CertificatePages {
             return Response.redirect(to: "/certificates/complaints", type: .normal)
         }
         router.get("/api/v1/certificates/{uvci}/qr.png") { _, context -> Response in
-            let certificate = try await services.certificates.find(try context.parameters.require("uvci"))
+            let certificate = try await services.certificates.findForHolder(try context.parameters.require("uvci"), trace: context.trace())
             return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "private, max-age=3600"],
                             body: .init(byteBuffer: ByteBuffer(bytes: try Self.qr(certificate.qr).png(moduleSize: 6))))
         }
         router.get("/api/v1/certificates/{uvci}/qr.svg") { _, context -> Response in
-            let certificate = try await services.certificates.find(try context.parameters.require("uvci"))
+            let certificate = try await services.certificates.findForHolder(try context.parameters.require("uvci"), trace: context.trace())
             return Response(status: .ok, headers: [.contentType: "image/svg+xml; charset=utf-8", .cacheControl: "private, max-age=3600"],
                             body: .init(byteBuffer: ByteBuffer(string: try Self.qr(certificate.qr).svg(moduleSize: 4, title: certificate.uvci))))
         }
