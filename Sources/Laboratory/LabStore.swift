@@ -333,6 +333,14 @@ public struct LabStore: Sendable {
         return sample
     }
 
+    /// The tube for its slip: the station that took it (samples.collect) or staff who read tests, in its area.
+    public func slip(_ tube: String, by principal: Principal, trace: RequestTrace) async throws -> Sample {
+        let sample = try await require(tube)
+        let permission: Permission = principal.role.may(.collectSamples) ? .collectSamples : .readTests
+        try await gate.require(principal, permission, area: sample.communeCode, entity: "sample", entityID: tube, trace: trace)
+        return sample
+    }
+
     func tests(sample id: Int64) async throws -> [PersonTest] {
         let rows = try await database.read { db in
             try await db.raw("\(unsafeRaw: Self.testSelect) WHERE t.sample_id = \(bind: id) ORDER BY t.person_id").all()

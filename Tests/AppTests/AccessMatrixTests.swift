@@ -1,4 +1,5 @@
 import Accounts
+import Laboratory
 import App
 import Domain
 import Foundation
@@ -68,6 +69,11 @@ import TestSupport
             // Recovered F0s can be certified; issuing reads the case (cases.read) and certifies it (certificates.issue).
             let recovered731 = try await CertificatesAPITests.recoveredCase(app, by: cdc.principal, name: "Khỏi 731", id: "075000000011", commune: "25993")
             let recovered732 = try await CertificatesAPITests.recoveredCase(app, by: cdc.principal, name: "Khỏi 732", id: "075000000012", commune: commune732)
+            // A tube for the slip route, taken in 25993.
+            let sampler = try await app.account(.sampler, area: "25993", username: "matrix-sampler").0
+            _ = try await LabStore(database: app.database, quarantineRules: try .bundled()).collect(
+                NewSample(tubeBarcode: "T-SLIP", personIds: [case731.person], method: .rtPCR, specimenType: "np_swab"),
+                by: sampler.principal, trace: .cli("test"))
             let certify: (String) -> (Role, String) -> Bool = { area in
                 { role, scope in role.may(.readCases) && role.may(.issueCertificates) && Self.covers(scope, area) }
             }
@@ -161,6 +167,8 @@ import TestSupport
                       rule: { role, scope in role.may(.readPersons) && role.may(.readTests) && Self.covers(scope, "25993") }),
                 Route(method: .post, uri: "/api/v1/samples", web: false, permission: .collectSamples, targetArea: "25993",
                       body: #"{"tubeBarcode":"T-NAME","personIds":[\#(case731.person)],"method":"rt_pcr","specimenType":"np_swab"}"#),
+                Route(method: .get, uri: "/samples/T-SLIP/slip", web: true, permission: nil, targetArea: nil,
+                      rule: { role, scope in (role.may(.collectSamples) || role.may(.readTests)) && Self.covers(scope, "25993") }),
                 Route(method: .post, uri: "/api/v1/lab/receive", web: false, permission: .recordResults, targetArea: nil, body: #"{"tubes":[]}"#),
                 Route(method: .get, uri: "/venues/\(venue731)/scan", web: true, permission: nil, targetArea: nil,
                       rule: { role, scope in readVenue(role, scope, "25993") && role.may(.manageVenues) }),

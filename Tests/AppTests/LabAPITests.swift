@@ -64,6 +64,15 @@ import TestSupport
             #expect((closed as? [String: Any])?["status"] as? String == "closed")
             #expect(((closed as? [String: Any])?["personIds"] as? [Int])?.count == 5)
 
+            // The station prints the slip: the tube's barcode, the people in it, where to look up the result.
+            let (samplerAccount, _) = try await app.account(.sampler, area: "25993", username: "slip-sampler")
+            let web = try await app.sessions.issue(for: samplerAccount, kind: .web, lifetime: 600)
+            try await client.execute(uri: "/samples/POOL-0001/slip", method: .get, headers: [.cookie: "sentinel_session=\(web.token)"]) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(html.contains("POOL-0001") && html.contains("<svg") && html.contains("Người 11 4") && html.contains("/ket-qua"))
+            }
+
             // Reception: the pool is received, a tube never collected is refused.
             let (_, received, _) = try await call(client, .post, "/api/v1/lab/receive", token: lab, body: #"{"tubes":["POOL-0001","NEVER-1"]}"#)
             let statuses = ((received as? [String: Any])?["results"] as? [[String: Any]])?.map { $0["status"] as? String }

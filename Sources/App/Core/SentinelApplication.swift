@@ -67,6 +67,7 @@ public enum SentinelApplication {
         VenuePages(services: services, pages: pages).register(on: router)
         CertificatePages(services: services, pages: pages).register(on: router)
         ResultPages(services: services, pages: pages).register(on: router)
+        SamplePages(services: services, pages: pages).register(on: router)
         ScanPages(services: services, pages: pages).register(on: router)
         DeclarationPages(services: services, pages: pages).register(on: router)
         CasePages(services: services, pages: pages).register(on: router)
