@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import People
 
 public enum TestMethod: String, Sendable, Codable, CaseIterable {
     case rtPCR = "rt_pcr", rapidAntigen = "rapid_antigen"
@@ -7,8 +8,31 @@ public enum TestMethod: String, Sendable, Codable, CaseIterable {
 
 /// A tube taken at a sampling station: one person, or a pool of 2–10.
 public struct NewSample: Sendable, Codable, Equatable {
+    enum CodingKeys: String, CodingKey {
+        case tubeBarcode, personIds, people, method, specimenType, collectedAt, clientId, siteId, communeCode, poolSize, latitude, longitude
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        tubeBarcode = try c.decode(String.self, forKey: .tubeBarcode)
+        personIds = try c.decodeIfPresent([Int64].self, forKey: .personIds) ?? []
+        people = try c.decodeIfPresent([PersonClaim].self, forKey: .people)
+        method = try c.decode(TestMethod.self, forKey: .method)
+        specimenType = try c.decode(String.self, forKey: .specimenType)
+        collectedAt = try c.decodeIfPresent(Date.self, forKey: .collectedAt)
+        clientId = try c.decodeIfPresent(String.self, forKey: .clientId)
+        siteId = try c.decodeIfPresent(Int64.self, forKey: .siteId)
+        communeCode = try c.decodeIfPresent(String.self, forKey: .communeCode)
+        poolSize = try c.decodeIfPresent(Int.self, forKey: .poolSize)
+        latitude = try c.decodeIfPresent(Double.self, forKey: .latitude)
+        longitude = try c.decodeIfPresent(Double.self, forKey: .longitude)
+    }
+
     public var tubeBarcode: String
     public var personIds: [Int64]
+    /// People named the way a station scans them — personal QR token, ID number, or phone + name — found again or
+    /// created (walk-ins); added to `personIds`.
+    public var people: [PersonClaim]?
     public var method: TestMethod
     public var specimenType: String
     public var collectedAt: Date?
@@ -21,11 +45,12 @@ public struct NewSample: Sendable, Codable, Equatable {
     public var latitude: Double?
     public var longitude: Double?
 
-    public init(tubeBarcode: String, personIds: [Int64], method: TestMethod, specimenType: String, collectedAt: Date? = nil,
+    public init(tubeBarcode: String, personIds: [Int64], people: [PersonClaim]? = nil, method: TestMethod, specimenType: String, collectedAt: Date? = nil,
                 clientId: String? = nil, siteId: Int64? = nil, communeCode: String? = nil, poolSize: Int? = nil,
                 latitude: Double? = nil, longitude: Double? = nil) {
         self.tubeBarcode = tubeBarcode
         self.personIds = personIds
+        self.people = people
         self.method = method
         self.specimenType = specimenType
         self.collectedAt = collectedAt

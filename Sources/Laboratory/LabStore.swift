@@ -25,7 +25,24 @@ public struct LabStore: Sendable {
     // MARK: Sampling
 
     /// Stores a tube. Repeating a save with the same `clientId` returns the first one (`created` false).
-    public func collect(_ new: NewSample, by principal: Principal, trace: RequestTrace, now: Date = Date()) async throws -> (Sample, created: Bool) {
+    public func collect(_ request: NewSample, by principal: Principal, trace: RequestTrace, now: Date = Date()) async throws -> (Sample, created: Bool) {
+        var new = request
+        if let claims = new.people, !claims.isEmpty {
+            guard claims.count <= Self.maxPool else { throw ValidationFailure([FieldError("people", "1 to \(Self.maxPool) people")]) }
+            var normalised: [PersonClaim] = []
+            for (index, claim) in claims.enumerated() {
+                switch claim.normalised() {
+                case .success(let claim): normalised.append(claim)
+                case .failure(let error): throw ValidationFailure([FieldError("people[\(index)].\(error.field)", error.reason)])
+                }
+            }
+            let ids = try await database.write { try await PersonStore.resolve(normalised, on: $0, now: now) }
+            if let unknown = ids.firstIndex(where: { $0 == nil }) {
+                throw ValidationFailure([FieldError("people[\(unknown)].personToken", "no person has this personal QR code")])
+            }
+            new.personIds += ids.compactMap { $0 }.filter { !new.personIds.contains($0) }
+            new.people = nil
+        }
         let tube = new.tubeBarcode.trimmingCharacters(in: .whitespaces)
         let clientId = new.clientId ?? UUID().uuidString
         let collectedAt = new.collectedAt ?? now

@@ -167,6 +167,7 @@ import TestSupport
                       rule: { role, scope in role.may(.readPersons) && role.may(.readTests) && Self.covers(scope, "25993") }),
                 Route(method: .post, uri: "/api/v1/samples", web: false, permission: .collectSamples, targetArea: "25993",
                       body: #"{"tubeBarcode":"T-NAME","personIds":[\#(case731.person)],"method":"rt_pcr","specimenType":"np_swab"}"#),
+                Route(method: .get, uri: "/samples/station", web: true, permission: .collectSamples, targetArea: nil),
                 Route(method: .get, uri: "/samples/T-SLIP/slip", web: true, permission: nil, targetArea: nil,
                       rule: { role, scope in (role.may(.collectSamples) || role.may(.readTests)) && Self.covers(scope, "25993") }),
                 Route(method: .post, uri: "/api/v1/lab/receive", web: false, permission: .recordResults, targetArea: nil, body: #"{"tubes":[]}"#),

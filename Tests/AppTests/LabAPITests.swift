@@ -217,3 +217,34 @@ import TestSupport
         }
     }
 }
+
+/// A station names people the way it scans them: personal QR token, ID number (a walk-in is created), phone.
+@Suite struct StationClaimsTests {
+    @Test func peopleByClaims() async throws {
+        try await TestApp.with(.sqlite) { app, client in
+            let (cdcAccount, _) = try await app.account(.epidemiologist, area: "75")
+            let (_, sampler) = try await app.account(.sampler, area: "25993")
+            let known = try await PersonRegistry(database: app.database).create(
+                NewPerson(fullName: "Có Mã QR", idNumber: "075190055501", phones: ["0955000001"], communeCode: "25993"),
+                by: cdcAccount.principal, trace: .cli("test"))
+            let token = try await app.database.read { db in
+                try await db.raw("SELECT qr_token FROM persons WHERE id = \(bind: known.id)").first()!.decode(column: "qr_token", as: String.self)
+            }
+            let body = #"{"tubeBarcode":"CLAIM-1","people":[{"personToken":"\#(token)"},{"idNumber":"075190055599"}],"method":"rt_pcr","specimenType":"np_swab","communeCode":"25993"}"#
+            let (status, sample, _) = try await call(client, .post, "/api/v1/samples", token: sampler, body: body)
+            #expect(status == .created)
+            let ids = try #require((sample as? [String: Any])?["personIds"] as? [Int])
+            #expect(ids.count == 2 && ids.contains(Int(known.id)))
+            let walkIn = try await app.database.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM persons WHERE id_number = '075190055599'").first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(walkIn == 1)
+            let (unknown, answer, _) = try await call(client, .post, "/api/v1/samples", token: sampler,
+                                                      body: #"{"tubeBarcode":"CLAIM-2","people":[{"personToken":"nobody"}],"method":"rt_pcr","specimenType":"np_swab","communeCode":"25993"}"#)
+            #expect(unknown == .unprocessableContent)
+            #expect(((answer as? [String: Any])?["errors"] as? [[String: Any]])?.first?["field"] as? String == "people[0].personToken")
+            #expect(try await call(client, .post, "/api/v1/samples", token: sampler,
+                                   body: #"{"tubeBarcode":"CLAIM-3","people":[{"idNumber":"12"}],"method":"rt_pcr","specimenType":"np_swab"}"#).0 == .unprocessableContent)
+        }
+    }
+}

@@ -40,6 +40,7 @@ public struct PageRenderer: Sendable {
             model["canDeclarations"] = p.role.may(.followUpDeclarations)
             model["canCases"] = p.role.may(.readCases)
             model["canCertificates"] = p.role.may(.manageCertificates)
+            model["canSample"] = p.role.may(.collectSamples)
         }
         return model
     }

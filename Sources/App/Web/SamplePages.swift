@@ -1,6 +1,7 @@
 import Codes
 import Domain
 import Foundation
+import Geography
 import Hummingbird
 import Laboratory
 import People
@@ -12,6 +13,20 @@ struct SamplePages {
     let pages: PageRenderer
 
     func register(on router: some RouterMethods<SentinelContext>) {
+        router.get("/samples/station") { request, context -> Response in
+            let principal = try context.requirePrincipal()
+            try await services.gate.require(principal, .collectSamples, entity: "sample", trace: context.trace())
+            let communes = try await communes(in: principal.scopeCode)
+            let model: [String: Any] = ["communes": communes.map { ["code": $0.code, "name": $0.name] }, "poolSizes": Array(2...10)]
+            return pages.render("station", title: pages.text("station_title", context), model: model, context: context, request: request)
+        }
+        // The station page's script posts each queued sample here (JSON, with the session's CSRF token).
+        router.post("/samples/station/save") { request, context -> Response in
+            let principal = try context.requirePrincipal()
+            let body = try await JSONBody.decode(NewSample.self, from: request, context: context)
+            let (sample, created) = try await services.lab.collect(body, by: principal, trace: context.trace())
+            return try JSONResponse(sample, status: created ? .created : .ok).response(from: request, context: context)
+        }
         router.get("/samples/{tube}/slip") { request, context -> Response in
             let principal = try context.requirePrincipal()
             let tube = try context.parameters.require("tube")
@@ -28,6 +43,21 @@ struct SamplePages {
                 "issuer": services.certificates.rules.issuerName,
             ]
             return pages.render("slip", title: pages.text("slip_title", context), model: model, context: context, request: request)
+        }
+    }
+
+    /// The communes a station may work in: the account's commune, its district's, or the province's.
+    func communes(in scope: String) async throws -> [AreaUnit] {
+        let vintage = services.config.vintage
+        switch AreaCode.level(of: scope) {
+        case .commune: return try await services.areas.unit(code: scope, vintage: vintage).map { [$0] } ?? []
+        case .district: return try await services.areas.children(of: scope, vintage: vintage)
+        default:
+            var out: [AreaUnit] = []
+            for district in try await services.areas.children(of: scope, vintage: vintage) {
+                out += try await services.areas.children(of: district.code, vintage: vintage)
+            }
+            return out
         }
     }
 }
