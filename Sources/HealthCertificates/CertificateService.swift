@@ -215,7 +215,7 @@ public final class CertificateService: Sendable {
         try await Self.insert(signed, by: nil, trace: .cli("certificates.auto"), on: db)
         if let phone {
             try await Outbox.enqueue(person: personId, phone: phone, template: "certificate_issued",
-                                     body: "Sở Y tế: \(what) của bạn: \(linkBase)/api/v1/certificates/\(signed.uvci)", now: now, on: db)
+                                     body: "Sở Y tế: \(what) của bạn: \(linkBase)/api/v1/certificates/\(UVCI.pathSegment(signed.uvci))", now: now, on: db)
         }
         return 1
     }

@@ -37,11 +37,25 @@ public enum UVCI {
         return "\(body)#\(checkCharacter(body)!)"
     }
 
-    /// A new identifier: 32 hexadecimal digits of randomness, as Viet Nam's national certificates use.
+    /// A new identifier: 32 hexadecimal digits of randomness, as Viet Nam's national certificates use. Drawn again
+    /// when the check character would be `/`, so that the identifier is one URL path segment.
     public static func random(country: String = "VN") -> String {
-        let hex = (0..<16).map { _ in String(format: "%02X", UInt8.random(in: 0...255)) }.joined()
-        return make(country: country, opaque: hex)
+        while true {
+            let hex = (0..<16).map { _ in String(format: "%02X", UInt8.random(in: 0...255)) }.joined()
+            let uvci = make(country: country, opaque: hex)
+            if !uvci.hasSuffix("/") { return uvci }
+        }
     }
+
+    /// The identifier as a URL path segment: `#` (the check character's mark) must not start a fragment.
+    public static func pathSegment(_ uvci: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "/#?")
+        return uvci.addingPercentEncoding(withAllowedCharacters: allowed) ?? uvci
+    }
+
+    /// The identifier from a URL path segment (decoded whether or not the client encoded it).
+    public static func fromPath(_ segment: String) -> String { segment.removingPercentEncoding ?? segment }
 
     /// Luhn mod N; nil when a character is outside the set.
     public static func checkCharacter(_ text: String) -> Character? {

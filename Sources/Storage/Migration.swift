@@ -52,5 +52,6 @@ public enum Migrations {
         M0005_CoveringCheckInIndex.migration,
         M0006_Certificates.migration,
         M0007_Testing.migration,
+        M0008_TestRegistrations.migration,
     ]
 }

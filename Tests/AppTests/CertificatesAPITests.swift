@@ -58,14 +58,14 @@ import TestSupport
             #expect(verdict["uvci"] as? String == uvci)
 
             // The holder's page (escaped), the QR image zbarimg reads back exactly, and the person's list.
-            try await client.execute(uri: "/api/v1/certificates/\(uvci)", method: .get) { response in
+            try await client.execute(uri: "/api/v1/certificates/\(UVCI.pathSegment(uvci))", method: .get) { response in
                 #expect(response.status == .ok)
                 let html = String(buffer: response.body)
                 #expect(html.contains("Nguyễn Thị &lt;b&gt;Ánh&lt;/b&gt;") && !html.contains("<b>Ánh"))
                 #expect(html.contains(uvci) && html.contains("<svg"))
             }
             if ExternalTool.required("zbarimg") {
-                try await client.execute(uri: "/api/v1/certificates/\(uvci)/qr.png", method: .get) { response throws in
+                try await client.execute(uri: "/api/v1/certificates/\(UVCI.pathSegment(uvci))/qr.png", method: .get) { response throws in
                     #expect(response.headers[.contentType] == "image/png")
                     #expect(try ExternalTool.zbar(png: Array(buffer: response.body)) == [qr])
                 }
@@ -87,16 +87,16 @@ import TestSupport
             }
 
             // Another district may not revoke it; the CDC may, once, with a reason; then it no longer verifies.
-            #expect(try await call(client, .post, "/api/v1/certificates/\(uvci)/revoke", token: longKhanh, body: #"{"reason":"x"}"#).0 == .forbidden)
-            #expect(try await call(client, .post, "/api/v1/certificates/\(uvci)/revoke", token: cdc, body: #"{"reason":"  "}"#).0 == .unprocessableContent)
-            #expect(try await call(client, .post, "/api/v1/certificates/\(uvci)/revoke", token: cdc, body: #"{"reason":"wrong date of birth"}"#).0 == .ok)
-            #expect(try await call(client, .post, "/api/v1/certificates/\(uvci)/revoke", token: cdc, body: #"{"reason":"again"}"#).0 == .conflict)
+            #expect(try await call(client, .post, "/api/v1/certificates/\(UVCI.pathSegment(uvci))/revoke", token: longKhanh, body: #"{"reason":"x"}"#).0 == .forbidden)
+            #expect(try await call(client, .post, "/api/v1/certificates/\(UVCI.pathSegment(uvci))/revoke", token: cdc, body: #"{"reason":"  "}"#).0 == .unprocessableContent)
+            #expect(try await call(client, .post, "/api/v1/certificates/\(UVCI.pathSegment(uvci))/revoke", token: cdc, body: #"{"reason":"wrong date of birth"}"#).0 == .ok)
+            #expect(try await call(client, .post, "/api/v1/certificates/\(UVCI.pathSegment(uvci))/revoke", token: cdc, body: #"{"reason":"again"}"#).0 == .conflict)
             let (_, after, _) = try await call(client, .post, "/api/v1/certificates/verify", token: "", body: verifyBody)
             let reasons = ((after as? [String: Any])?["reasons"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
             #expect(reasons == ["revoked"])
             let (_, revocations, _) = try await call(client, .get, "/api/v1/revocations", token: "")
             #expect(((revocations as? [String: Any])?["hashes"] as? [String]) == [Data(DCCVerifier.revocationHash(uvci: uvci)).base64EncodedString()])
-            try await client.execute(uri: "/api/v1/certificates/\(uvci)", method: .get) { response in
+            try await client.execute(uri: "/api/v1/certificates/\(UVCI.pathSegment(uvci))", method: .get) { response in
                 #expect(String(buffer: response.body).contains("đã bị thu hồi"))
             }
             // The issue, the other district's refused attempt and the revocation are in the audit log.
@@ -120,12 +120,12 @@ import TestSupport
             let (_, issued, _) = try await call(client, .post, "/api/v1/certificates", token: cdc, body: #"{"kind":"recovery","sourceId":"\#(recovered.case)"}"#)
             let uvci = try #require((issued as? [String: Any])?["uvci"] as? String)
             func complain(_ body: String) async throws -> (HTTPResponse.Status, [String: Any]?) {
-                let (status, answer, _) = try await call(client, .post, "/api/v1/certificates/\(uvci)/complaints", token: "", body: body)
+                let (status, answer, _) = try await call(client, .post, "/api/v1/certificates/\(UVCI.pathSegment(uvci))/complaints", token: "", body: body)
                 return (status, answer as? [String: Any])
             }
             // A wrong date of birth answers exactly like an unknown certificate (no oracle); a bad phone is a 422.
             let wrongBirth = try await complain(#"{"category":"wrong_name","description":"Tên tôi là Dũng","contact":"0901234567","dateOfBirth":"1990-01-01"}"#)
-            let unknown = try await call(client, .post, "/api/v1/certificates/URN:UVCI:01:VN:00#A/complaints", token: "",
+            let unknown = try await call(client, .post, "/api/v1/certificates/URN:UVCI:01:VN:00%23A/complaints", token: "",
                                          body: #"{"category":"wrong_name","description":"x","contact":"0901234567","dateOfBirth":"1987-03-09"}"#)
             #expect(wrongBirth.0 == .notFound && unknown.0 == .notFound)
             #expect(wrongBirth.1?["detail"] as? String == (unknown.1 as? [String: Any])?["detail"] as? String)
@@ -169,7 +169,7 @@ import TestSupport
                 #expect(html.contains("Tên tôi là &lt;Dũng&gt;") && html.contains(reissued))
             }
             let form = "_csrf=tok&category=wrong_date&description=Sai%20ng%C3%A0y&contact=0907654321&dateOfBirth=1987-03-09"
-            try await client.execute(uri: "/chung-nhan/\(reissued)/phan-anh", method: .post,
+            try await client.execute(uri: "/chung-nhan/\(UVCI.pathSegment(reissued))/phan-anh", method: .post,
                                      headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "sentinel_csrf=tok"],
                                      body: ByteBuffer(string: form)) { response in
                 #expect(response.status == .created)
@@ -208,7 +208,7 @@ import TestSupport
                     .map { (try $0.decode(column: "recipient", as: String.self), try $0.decode(column: "body", as: String.self)) }
             }
             #expect(texts.count == 1 && texts.first?.0 == "0912345678")
-            #expect(texts.first?.1.contains("https://sentinel.example/api/v1/certificates/\(uvci)") == true)
+            #expect(texts.first?.1.contains("https://sentinel.example/api/v1/certificates/\(UVCI.pathSegment(uvci))") == true)
         }
     }
 

@@ -2,6 +2,7 @@ import Accounts
 import App
 import ContactTracing
 import Domain
+import Geography
 import Foundation
 import HealthCertificates
 import HTTPTypes
@@ -245,6 +246,58 @@ import TestSupport
             #expect(((answer as? [String: Any])?["errors"] as? [[String: Any]])?.first?["field"] as? String == "people[0].personToken")
             #expect(try await call(client, .post, "/api/v1/samples", token: sampler,
                                    body: #"{"tubeBarcode":"CLAIM-3","people":[{"idNumber":"12"}],"method":"rt_pcr","specimenType":"np_swab"}"#).0 == .unprocessableContent)
+        }
+    }
+}
+
+@Suite struct RegistrationTests {
+    @Test(arguments: TestDatabases.kinds)
+    func citizensRegisterAndListsAreImportedRowByRow(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { app, client in
+            let (_, officer) = try await app.account(.districtOfficer, area: "731")
+            let body = #"{"person":{"idNumber":"075190077701","name":"Tự Đăng Ký","phone":"0977000001"},"reason":"symptoms","communeCode":"25993"}"#
+            let (created, first, _) = try await call(client, .post, "/api/v1/test-registrations", token: "", body: body)
+            #expect(created == .created)
+            let code = try #require((first as? [String: Any])?["code"] as? String)
+            #expect(code.count == 8 && code.allSatisfy { "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".contains($0) })
+            #expect(((first as? [String: Any])?["personToken"] as? String)?.isEmpty == false)
+            let (_, again, _) = try await call(client, .post, "/api/v1/test-registrations", token: "", body: body)
+            #expect((again as? [String: Any])?["personId"] as? Int == (first as? [String: Any])?["personId"] as? Int, "the same person, found again")
+            #expect((again as? [String: Any])?["code"] as? String != code)
+            #expect(try await call(client, .post, "/api/v1/test-registrations", token: "", body: body.replacingOccurrences(of: "symptoms", with: "boredom")).0 == .badRequest)
+            #expect(try await call(client, .post, "/api/v1/test-registrations", token: "", body: #"{"person":{"name":"Ẩn Danh"},"reason":"work","communeCode":"25993"}"#).0 == .unprocessableContent)
+            #expect(try await call(client, .post, "/api/v1/test-registrations", token: "", body: #"{"person":{"idNumber":"075190077702"},"reason":"work"}"#).0 == .unprocessableContent)
+
+            // A company's list: good rows, a repeated worker, a bad ID, a bad commune, one outside the officer's district,
+            // and the citizen who registered above (found again, not duplicated).
+            let commune732 = try await AreaStore(database: app.database).children(of: "732", vintage: "2021").first!.code
+            let csv = """
+                full_name,id_number,phone,birth_year,commune_code
+                Công Nhân Một,075190077710,0977000010,1990,25993
+                Công Nhân Hai,075190077711,,1991,25993
+                Công Nhân Một Lặp,075190077710,,1990,25993
+                Sai Số,12345,,1992,25993
+                Sai Xã,075190077712,,1993,999
+                Xã Khác,075190077713,,1994,\(commune732)
+                Tự Đăng Ký,075190077701,,1987,25993
+                """
+            let imported = try await client.execute(uri: "/api/v1/test-registrations/import?reason=work", method: .post,
+                                                    headers: [.authorization: "Bearer \(officer)", .contentType: "text/csv"],
+                                                    body: ByteBuffer(string: csv)) { response in
+                (response.status, try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+            }
+            #expect(imported.0 == .ok)
+            let rows = try #require(imported.1?["rows"] as? [[String: Any]])
+            #expect(rows.map { $0["line"] as? Int } == [2, 3, 4, 5, 6, 7, 8])
+            #expect(rows.map { $0["status"] as? String } == ["accepted", "accepted", "duplicate", "invalid", "invalid", "invalid", "accepted"])
+            #expect(imported.1?["accepted"] as? Int == 3)
+            #expect(((rows[5]["errors"] as? [[String: Any]])?.first?["reason"] as? String) == "outside your area")
+            let counts = try await app.database.read { db in
+                (try await db.raw("SELECT COUNT(*) AS n FROM test_registrations").first()!.decode(column: "n", as: Int.self),
+                 try await db.raw("SELECT COUNT(*) AS n FROM persons WHERE id_number = '075190077701'").first()!.decode(column: "n", as: Int.self))
+            }
+            #expect(counts.0 == 2 + 3 && counts.1 == 1)
+            #expect(try await call(client, .post, "/api/v1/test-registrations/import?reason=party", token: officer, body: "x").0 == .unprocessableContent)
         }
     }
 }

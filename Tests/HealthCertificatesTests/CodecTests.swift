@@ -172,6 +172,13 @@ import Testing
         #expect(fresh.hasPrefix("URN:UVCI:01:VN:"))
         #expect(fresh.count == "URN:UVCI:01:VN:".count + 32 + 2)
         #expect(UVCI.hasValidCheck(fresh))
+        // Every identifier is one URL path segment, and its path form (with %23 for #) reads back.
+        for _ in 0..<2000 {
+            let uvci = UVCI.random()
+            #expect(!uvci.hasSuffix("/"))
+            #expect(!UVCI.pathSegment(uvci).contains("#") && !UVCI.pathSegment(uvci).contains("/"))
+            #expect(UVCI.fromPath(UVCI.pathSegment(uvci)) == uvci)
+        }
     }
 }
 

@@ -63,7 +63,7 @@ struct CertificatesController {
             let body = try await JSONBody.decode(IssueRequest.self, from: request, context: context)
             let issued = try await services.certificates.issue(kind: body.kind, sourceId: body.sourceId, by: principal, trace: context.trace())
             return JSONResponse(IssueResponse(uvci: issued.uvci, kind: issued.kind, qr: issued.qr, expiresAt: issued.expiresAt,
-                                              page: "/api/v1/certificates/\(issued.uvci)"), status: .created)
+                                              page: "/api/v1/certificates/\(UVCI.pathSegment(issued.uvci))"), status: .created)
         }
         router.post("/api/v1/certificates/verify") { request, context -> JSONResponse<VerifyResponse> in
             let body = try await JSONBody.decode(VerifyRequest.self, from: request, context: context)
@@ -72,12 +72,12 @@ struct CertificatesController {
         router.post("/api/v1/certificates/{uvci}/revoke") { request, context -> JSONResponse<IssuedCertificate> in
             let principal = try context.requirePrincipal()
             let body = try await JSONBody.decode(RevokeRequest.self, from: request, context: context)
-            let uvci = try context.parameters.require("uvci")
+            let uvci = UVCI.fromPath(try context.parameters.require("uvci"))
             return JSONResponse(try await services.certificates.revoke(uvci, reason: body.reason, by: principal, trace: context.trace()))
         }
         router.post("/api/v1/certificates/{uvci}/complaints") { request, context -> JSONResponse<CertificateComplaint> in
             let body = try await JSONBody.decode(NewComplaint.self, from: request, context: context)
-            let filed = try await services.certificates.fileComplaint(uvci: try context.parameters.require("uvci"), body, trace: context.trace())
+            let filed = try await services.certificates.fileComplaint(uvci: UVCI.fromPath(try context.parameters.require("uvci")), body, trace: context.trace())
             return JSONResponse(filed, status: .created)
         }
         router.get("/api/v1/certificate-complaints") { request, context -> JSONResponse<ListDTO<CertificateComplaint>> in

@@ -72,6 +72,24 @@ struct LabController {
             }
             return try JSONResponse(stats).response(from: request, context: context)
         }
+        // Self-registration (no sign-in; rate-limited) or staff registering someone (with a token).
+        router.post("/api/v1/test-registrations") { request, context -> JSONResponse<Registration> in
+            let body = try await JSONBody.decode(NewRegistration.self, from: request, context: context)
+            let principal = context.session?.principal
+            return JSONResponse(try await services.lab.register(body, by: principal, trace: context.trace()), status: .created)
+        }
+        // A list as CSV (`full_name,id_number,phone,birth_year,commune_code`), `?reason=`: an answer per row.
+        router.post("/api/v1/test-registrations/import") { request, context -> JSONResponse<RegistrationImport> in
+            let principal = try context.requirePrincipal()
+            guard let reason = TestReason(rawValue: request.uri.queryParameters.get("reason") ?? "screening") else {
+                throw ValidationFailure([FieldError("reason", TestReason.allCases.map(\.rawValue).joined(separator: ", "))])
+            }
+            let body = try await request.body.collect(upTo: 20 << 20)
+            guard let text = String(validating: body.readableBytesView, as: UTF8.self) else {
+                throw BadRequestBody(detail: "The CSV must be UTF-8.", errors: [])
+            }
+            return JSONResponse(try await services.lab.importRegistrations(text, reason: reason, by: principal, trace: context.trace()))
+        }
         router.get("/api/v1/persons/{id}/tests") { _, context -> JSONResponse<ListDTO<PersonTest>> in
             let principal = try context.requirePrincipal()
             guard let id = Int64(try context.parameters.require("id")) else { throw NotFound("no such person") }

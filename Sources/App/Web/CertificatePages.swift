@@ -12,12 +12,12 @@ struct CertificatePages {
 
     func register(on router: some RouterMethods<SentinelContext>) {
         router.get("/api/v1/certificates/{uvci}") { request, context -> Response in
-            let certificate = try await services.certificates.findForHolder(try context.parameters.require("uvci"), trace: context.trace())
+            let certificate = try await services.certificates.findForHolder(UVCI.fromPath(try context.parameters.require("uvci")), trace: context.trace())
             return try certificatePage(certificate, request, context)
         }
         // The citizen's complaint form on the certificate page (works without JavaScript).
         router.post("/chung-nhan/{uvci}/phan-anh") { request, context -> Response in
-            let uvci = try context.parameters.require("uvci")
+            let uvci = UVCI.fromPath(try context.parameters.require("uvci"))
             let form = context.form
             let category = CertificateComplaint.Category(rawValue: form["category"] ?? "") ?? .other
             do {
@@ -39,7 +39,8 @@ struct CertificatePages {
                 ["value": $0.rawValue, "label": pages.text("complaint_status_\($0.rawValue)", context)]
             }
             let model: [String: Any] = ["complaints": complaints.map { c -> [String: Any] in
-                ["id": c.id, "uvci": c.uvci, "reissued": c.reissuedUVCI ?? "", "category": pages.text("complaint_cat_\(c.category.rawValue)", context),
+                ["id": c.id, "uvci": c.uvci, "uvciPath": UVCI.pathSegment(c.uvci), "reissued": c.reissuedUVCI ?? "",
+                 "reissuedPath": c.reissuedUVCI.map(UVCI.pathSegment) ?? "", "category": pages.text("complaint_cat_\(c.category.rawValue)", context),
                  "description": c.description, "contact": c.contact, "status": pages.text("complaint_status_\(c.status.rawValue)", context),
                  "resolution": c.resolution ?? "", "open": c.status == .new || c.status == .inReview, "choices": choices, "csrf": csrf]
             }]
@@ -54,12 +55,12 @@ struct CertificatePages {
             return Response.redirect(to: "/certificates/complaints", type: .normal)
         }
         router.get("/api/v1/certificates/{uvci}/qr.png") { _, context -> Response in
-            let certificate = try await services.certificates.findForHolder(try context.parameters.require("uvci"), trace: context.trace())
+            let certificate = try await services.certificates.findForHolder(UVCI.fromPath(try context.parameters.require("uvci")), trace: context.trace())
             return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "private, max-age=3600"],
                             body: .init(byteBuffer: ByteBuffer(bytes: try Self.qr(certificate.qr).png(moduleSize: 6))))
         }
         router.get("/api/v1/certificates/{uvci}/qr.svg") { _, context -> Response in
-            let certificate = try await services.certificates.findForHolder(try context.parameters.require("uvci"), trace: context.trace())
+            let certificate = try await services.certificates.findForHolder(UVCI.fromPath(try context.parameters.require("uvci")), trace: context.trace())
             return Response(status: .ok, headers: [.contentType: "image/svg+xml; charset=utf-8", .cacheControl: "private, max-age=3600"],
                             body: .init(byteBuffer: ByteBuffer(string: try Self.qr(certificate.qr).svg(moduleSize: 4, title: certificate.uvci))))
         }
@@ -122,7 +123,7 @@ struct CertificatePages {
             "issued": stamp.string(from: certificate.issuedAt), "expires": stamp.string(from: certificate.expiresAt),
             "rows": rows, "revoked": certificate.revoked, "revocationReason": certificate.revocationReason ?? "",
             "qrSVG": try Self.qr(certificate.qr).svg(moduleSize: 4, title: certificate.uvci),
-            "qrPNG": "/api/v1/certificates/\(certificate.uvci)/qr.png",
+            "qrPNG": "/api/v1/certificates/\(UVCI.pathSegment(certificate.uvci))/qr.png", "uvciPath": UVCI.pathSegment(certificate.uvci),
         ]
     }
 }

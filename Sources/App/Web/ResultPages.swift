@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import HealthCertificates
 import Hummingbird
 import Laboratory
 
@@ -48,7 +49,7 @@ struct ResultPages {
                 ["outcomeCode": entry.outcome.rawValue, "outcome": pages.text("results_outcome_\(entry.outcome.rawValue)", context),
                  "method": pages.text("results_method_\(entry.method.rawValue)", context), "pooled": entry.pooled, "tube": entry.tubeBarcode,
                  "sampled": stamp.string(from: entry.sampledAt), "resulted": stamp.string(from: entry.resultedAt),
-                 "certificate": entry.certificate ?? ""]
+                 "certificate": entry.certificate ?? "", "certificatePath": entry.certificate.map(UVCI.pathSegment) ?? ""]
             },
         ]
     }
