@@ -139,11 +139,12 @@ public struct LabStore: Sendable {
         try await gate.require(principal, .recordResults, entity: "sample", trace: trace)
         guard tubes.count <= 5000 else { throw ValidationFailure([FieldError("tubes", "at most 5000 per scan")]) }
         var out: [TubeOutcome] = []
+        var scope = BatchScope(gate: gate, principal: principal, permission: .recordResults, entity: "sample", trace: trace)
         for tube in tubes {
             guard let sample = try await sample(tube: tube) else {
                 out.append(TubeOutcome(tubeBarcode: tube, status: "refused", reason: "never collected", line: nil)); continue
             }
-            guard try await database.read({ try await ScopeFilter(principal).covers(sample.communeCode, on: $0) }) else {
+            guard try await scope.allows(sample.communeCode) else {
                 out.append(TubeOutcome(tubeBarcode: tube, status: "refused", reason: "outside your area", line: nil)); continue
             }
             guard sample.status == .open || sample.status == .closed else {
@@ -290,7 +291,7 @@ public struct LabStore: Sendable {
                 out.append(nil)
             }
         }
-        var allowed: [String: Bool] = [:]
+        var scope = BatchScope(gate: gate, principal: principal, permission: .recordResults, entity: "sample", trace: trace)
         let rules = quarantineRules
         for start in stride(from: 0, to: parsed.count, by: 1000) {
             let chunk = parsed[start..<min(start + 1000, parsed.count)]
@@ -303,15 +304,7 @@ public struct LabStore: Sendable {
                 }
                 guard let sample = samples[result.tubeBarcode] else { refuse(SampleNotFound(tubeBarcode: result.tubeBarcode).detail); continue }
                 guard seen.insert(result.tubeBarcode).inserted else { refuse("Tube \(result.tubeBarcode) appears twice in this batch."); continue }
-                if allowed[sample.communeCode] == nil {
-                    do {
-                        try await gate.require(principal, .recordResults, area: sample.communeCode, entity: "sample", entityID: nil, trace: trace)
-                        allowed[sample.communeCode] = true
-                    } catch is AccessDenied {
-                        allowed[sample.communeCode] = false
-                    }
-                }
-                guard allowed[sample.communeCode] == true else { refuse("Tube \(result.tubeBarcode) lies outside your area."); continue }
+                guard try await scope.allows(sample.communeCode) else { refuse("Tube \(result.tubeBarcode) lies outside your area."); continue }
                 let input = ResultInput(result: result.outcome, ct: result.ctValues, operator: nil, resultedAt: result.observedAt.map { min($0, now) })
                 do {
                     try Self.validate(input, now: now)
@@ -330,6 +323,36 @@ public struct LabStore: Sendable {
             }
         }
         return out.compactMap { $0 }
+    }
+
+    /// For batches (reception scans, instrument files, lists): whether the caller may act in each commune, asked
+    /// once per commune through the gate, so a refusal is audited like any other, once rather than per row.
+    struct BatchScope {
+        let gate: AccessGate
+        let principal: Principal
+        let permission: Permission
+        let entity: String
+        let trace: RequestTrace
+        private var answers: [String: Bool] = [:]
+
+        init(gate: AccessGate, principal: Principal, permission: Permission, entity: String, trace: RequestTrace) {
+            self.gate = gate
+            self.principal = principal
+            self.permission = permission
+            self.entity = entity
+            self.trace = trace
+        }
+
+        mutating func allows(_ area: String) async throws -> Bool {
+            if let known = answers[area] { return known }
+            do {
+                try await gate.require(principal, permission, area: area, entity: entity, entityID: nil, trace: trace)
+                answers[area] = true
+            } catch is AccessDenied {
+                answers[area] = false
+            }
+            return answers[area]!
+        }
     }
 
     // MARK: Reading

@@ -97,7 +97,7 @@ extension LabStore {
         var rows: [RegistrationRow?] = Array(repeating: nil, count: table.count)
         var claims: [(index: Int, claim: PersonClaim)] = []
         var seen = Set<String>()
-        var scopeChecked: [String: Bool] = [:]
+        var scope = BatchScope(gate: gate, principal: principal, permission: .writePersons, entity: "test_registration", trace: trace)
         for (index, (line, row)) in table.enumerated() {
             let claim = PersonClaim(idNumber: row["id_number"], phone: row["phone"], name: row["full_name"],
                                     birthYear: row["birth_year"].flatMap { $0.isEmpty ? nil : Int($0) }, communeCode: row["commune_code"])
@@ -113,10 +113,7 @@ extension LabStore {
             let commune = row["commune_code"] ?? ""
             if AreaCode.level(of: commune) != .commune { errors.append(FieldError("commune_code", "a 5-digit commune code")) }
             if errors.isEmpty {
-                if scopeChecked[commune] == nil {
-                    scopeChecked[commune] = try await database.read { try await ScopeFilter(principal).covers(commune, on: $0) }
-                }
-                if scopeChecked[commune] != true { errors.append(FieldError("commune_code", "outside your area")) }
+                if try await !scope.allows(commune) { errors.append(FieldError("commune_code", "outside your area")) }
             }
             guard errors.isEmpty, let value = normalised else {
                 rows[index] = RegistrationRow(line: line, status: "invalid", code: nil, errors: errors)

@@ -292,6 +292,11 @@ import TestSupport
             #expect(rows.map { $0["status"] as? String } == ["accepted", "accepted", "duplicate", "invalid", "invalid", "invalid", "accepted"])
             #expect(imported.1?["accepted"] as? Int == 3)
             #expect(((rows[5]["errors"] as? [[String: Any]])?.first?["reason"] as? String) == "outside your area")
+            let denials = try await app.database.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM audit_log WHERE entity = 'test_registration' AND outcome LIKE 'denied%'")
+                    .first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(denials == 1, "the refusal is audited, once for the commune")
             let counts = try await app.database.read { db in
                 (try await db.raw("SELECT COUNT(*) AS n FROM test_registrations").first()!.decode(column: "n", as: Int.self),
                  try await db.raw("SELECT COUNT(*) AS n FROM persons WHERE id_number = '075190077701'").first()!.decode(column: "n", as: Int.self))
