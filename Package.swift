@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "sentinel", targets: ["Run"]),
         // For the benchmark package beside this one (Benchmarks/), not a public API.
-        .library(name: "SentinelKit", targets: ["Domain", "Storage", "Geography", "Accounts", "People", "CheckIn", "Codes", "ContactTracing", "HealthCertificates", "Laboratory", "App"]),
+        .library(name: "SentinelKit", targets: ["Domain", "Storage", "Geography", "Accounts", "People", "CheckIn", "Codes", "ContactTracing", "HealthCertificates", "Laboratory", "Reporting", "App"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -115,6 +115,11 @@ let package = Package(
         ),
         // The synthetic province: people, places, check-ins and cases for the demo, training and benchmarks.
         .target(
+            name: "Reporting",
+            dependencies: ["Domain", "Storage", "Geography", "Accounts", .product(name: "SQLKit", package: "sql-kit")],
+            resources: [.copy("Resources/risk-rules.json"), .copy("Resources/geo")]
+        ),
+        .target(
             name: "Simulation",
             dependencies: ["Domain", "Storage", "Geography", "ContactTracing", .product(name: "SQLKit", package: "sql-kit")],
             resources: [.copy("Resources/dong-nai-ehr-records-2022.csv")]
@@ -124,6 +129,7 @@ let package = Package(
             name: "App",
             dependencies: [
                 "Domain", "Storage", "Geography", "Accounts", "People", "CheckIn", "Codes", "ContactTracing", "Simulation", "HealthCertificates", "Laboratory",
+                "Reporting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -141,7 +147,7 @@ let package = Package(
         .executableTarget(
             name: "Run",
             dependencies: [
-                "App", "Storage", "Geography", "Accounts", "Domain", "Simulation", "ContactTracing", "HealthCertificates", "Laboratory",
+                "App", "Storage", "Geography", "Accounts", "Domain", "Simulation", "ContactTracing", "HealthCertificates", "Laboratory", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -177,6 +183,11 @@ let package = Package(
             name: "SimulationTests",
             dependencies: ["Simulation", "ContactTracing", "People", "Storage", "Domain", "TestSupport", .product(name: "SQLKit", package: "sql-kit")]
         ),
+        .testTarget(
+            name: "ReportingTests",
+            dependencies: ["Reporting", "CheckIn", "ContactTracing", "Laboratory", "People", "Accounts", "Geography", "Storage", "Domain", "TestSupport",
+                           .product(name: "SQLKit", package: "sql-kit")]
+        ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport", "Domain", .product(name: "SQLKit", package: "sql-kit")]),
         .testTarget(name: "GeographyTests", dependencies: ["Geography", "Storage", "TestSupport", "Domain"]),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Storage", "TestSupport", "Domain", "Geography",
@@ -184,7 +195,7 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: ["App", "TestSupport", "Accounts", "Domain", "Storage", "Geography", "CheckIn", "People", "ContactTracing", "HealthCertificates",
-                           "Laboratory",
+                           "Laboratory", "Reporting",
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
                            .product(name: "Hummingbird", package: "hummingbird"),

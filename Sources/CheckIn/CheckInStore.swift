@@ -187,6 +187,7 @@ public struct CheckInStore: Sendable {
             let returned = try await query.ignoringConflicts(with: "event_id").returning("event_id").all()
             for row in returned { inserted.insert(try row.decode(column: "event_id", as: String.self)) }
         }
+        try await Aggregates.added(.checkins, keys: Array(inserted), on: db)
         // Report with the id as the device sent it.
         return Set(rows.map(\.1.eventId).filter { inserted.contains($0.lowercased()) })
     }
@@ -199,6 +200,8 @@ public struct CheckInStore: Sendable {
             let count = try await db.raw("SELECT COUNT(*) AS n FROM checkins WHERE checked_in_at < \(bind: cutoff)").first()!
                 .decode(column: "n", as: Int.self)
             try await db.raw("DELETE FROM checkins WHERE checked_in_at < \(bind: cutoff)").run()
+            // Their counts stay; a rebuild must not recompute the days it emptied.
+            try await Aggregates.checkInsPurged(before: cutoff, on: db)
             return count
         }
     }

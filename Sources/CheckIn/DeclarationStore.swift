@@ -117,7 +117,9 @@ public struct DeclarationStore: Sendable {
                         \(bind: d.travel), \(bind: reasons.joined(separator: ",")), \(bind: reasons.isEmpty ? "none" : FollowUp.pending.rawValue))
                 RETURNING id
                 """).first()!
-            return DeclarationReceipt(id: try row.decode(column: "id", as: Int64.self), flagged: !reasons.isEmpty, reasons: reasons,
+            let id = try row.decode(column: "id", as: Int64.self)
+            try await Aggregates.added(.declarations, keys: [id], on: db)
+            return DeclarationReceipt(id: id, flagged: !reasons.isEmpty, reasons: reasons,
                                       duplicate: false)
         }
     }

@@ -36,8 +36,10 @@ public struct CaseStore: Sendable {
         }
         try await gate.require(principal, .manageCases, area: commune, entity: "case", entityID: nil, trace: trace)
         return try await database.write { db in
-            try await Self.insert(person: new.personId, as: new.classification, commune: commune, facts: facts,
-                                  reason: new.reason ?? "opened", by: principal.accountID, rules: quarantineRules, now: now, on: db)
+            try await Aggregates.tracking(.cases, keys: [new.personId], on: db) {
+                try await Self.insert(person: new.personId, as: new.classification, commune: commune, facts: facts,
+                                      reason: new.reason ?? "opened", by: principal.accountID, rules: quarantineRules, now: now, on: db)
+            }
             let record = try await Self.record(person: new.personId, on: db)!
             try await AuditLog.append(AuditEntry(principal: principal, action: "create:\(new.classification.rawValue)", entity: "case",
                                                  entityID: String(record.id), areaCode: commune, context: trace), on: db)
@@ -97,7 +99,9 @@ public struct CaseStore: Sendable {
         merged.validate(into: &check)
         try check.check()
         return try await database.write { db in
-            try await Self.write(merged, of: current, now: now, rules: quarantineRules, on: db)
+            try await Aggregates.tracking(.cases, keys: [current.personId], on: db) {
+                try await Self.write(merged, of: current, now: now, rules: quarantineRules, on: db)
+            }
             try await AuditLog.append(AuditEntry(principal: principal, action: "update", entity: "case", entityID: String(id),
                                                  areaCode: current.communeCode, context: trace), on: db)
             return try await Self.record(id: id, on: db)!
@@ -110,6 +114,14 @@ public struct CaseStore: Sendable {
     @discardableResult
     public static func confirmPositive(person: Int64, commune: String, resultDay: String, sampledOn: String, reference: String,
                                        by account: Int64?, rules: QuarantineRuleTable, now: Date, on db: any SQLDatabase) async throws -> Int64 {
+        try await Aggregates.tracking(.cases, keys: [person], on: db) {
+            try await confirmingPositive(person: person, commune: commune, resultDay: resultDay, sampledOn: sampledOn, reference: reference,
+                                         by: account, rules: rules, now: now, on: db)
+        }
+    }
+
+    static func confirmingPositive(person: Int64, commune: String, resultDay: String, sampledOn: String, reference: String,
+                                   by account: Int64?, rules: QuarantineRuleTable, now: Date, on db: any SQLDatabase) async throws -> Int64 {
         let reason = "positive test \(reference)"
         guard let current = try await record(person: person, on: db) else {
             var facts = CaseFacts()
@@ -162,10 +174,12 @@ public struct CaseStore: Sendable {
             throw ValidationFailure([FieldError("facts.confirmedOn", "required for F0")])
         }
         return try await database.write { db in
-            try await Self.write(merged, of: current, classification: classification, now: now, rules: quarantineRules, on: db)
-            let reported = classification == .f0 ? merged.confirmedOn! : LocalDay.string(now)
-            try await db.raw("UPDATE cases SET reported_on = \(bind: reported) WHERE id = \(bind: id)").run()
-            try await Self.history(id, classification, reason: reason, by: principal.accountID, now: now, on: db)
+            try await Aggregates.tracking(.cases, keys: [current.personId], on: db) {
+                try await Self.write(merged, of: current, classification: classification, now: now, rules: quarantineRules, on: db)
+                let reported = classification == .f0 ? merged.confirmedOn! : LocalDay.string(now)
+                try await db.raw("UPDATE cases SET reported_on = \(bind: reported) WHERE id = \(bind: id)").run()
+                try await Self.history(id, classification, reason: reason, by: principal.accountID, now: now, on: db)
+            }
             try await AuditLog.append(AuditEntry(principal: principal, action: "reclassify:\(current.classification.rawValue)>\(classification.rawValue)",
                                                  entity: "case", entityID: String(id), areaCode: current.communeCode, context: trace), on: db)
             return try await Self.record(id: id, on: db)!
@@ -201,7 +215,9 @@ public struct CaseStore: Sendable {
         }
         let final = facts
         return try await database.write { db in
-            try await Self.write(final, of: current, now: now, rules: quarantineRules, on: db)
+            try await Aggregates.tracking(.cases, keys: [current.personId], on: db) {
+                try await Self.write(final, of: current, now: now, rules: quarantineRules, on: db)
+            }
             try await db.raw("UPDATE cases SET follow_up = \(bind: followUp.rawValue) WHERE id = \(bind: id)").run()
             try await db.raw("""
                 INSERT INTO case_events (case_id, kind, day, detail, recorded_at, recorded_by)

@@ -294,24 +294,28 @@ public struct Investigation: Sendable {
             }
             var outcomes: [DecisionOutcome] = []
             let people = Dictionary(uniqueKeysWithValues: try await PersonRegistry.fetch(request.personIds, on: db).map { ($0.id, $0) })
-            for person in request.personIds.sorted() {
-                let row = rows[person]!
-                let previous = try row.decode(column: "decision", as: String.self)
-                if request.decision == .rejected {
-                    guard previous != Decision.confirmed.rawValue else {
-                        throw CaseConflict("Person \(person) was confirmed as a contact: reclassify that case instead of rejecting it.")
+            // Every confirmed person's case counts change (new F1/F2, or an upgrade) in this one transaction.
+            let tracked: [any Encodable & Sendable] = request.decision == .confirmed ? request.personIds : []
+            try await Aggregates.tracking(.cases, keys: tracked, on: db) {
+                for person in request.personIds.sorted() {
+                    let row = rows[person]!
+                    let previous = try row.decode(column: "decision", as: String.self)
+                    if request.decision == .rejected {
+                        guard previous != Decision.confirmed.rawValue else {
+                            throw CaseConflict("Person \(person) was confirmed as a contact: reclassify that case instead of rejecting it.")
+                        }
+                        try await Self.mark(request.runId, person, .rejected, principal, now, on: db)
+                        outcomes.append(DecisionOutcome(personId: person, decision: .rejected, caseId: nil, classification: nil, created: false))
+                        continue
                     }
-                    try await Self.mark(request.runId, person, .rejected, principal, now, on: db)
-                    outcomes.append(DecisionOutcome(personId: person, decision: .rejected, caseId: nil, classification: nil, created: false))
-                    continue
+                    let evidence = try decoder.decode([Evidence].self, from: Data(try row.decode(column: "evidence", as: String.self).utf8))
+                    let sources = try row.decode(column: "sources", as: String.self)
+                    let outcome = try await Self.confirm(person: people[person], personID: person, as: contactClass, source: source, evidence: evidence,
+                                                         sources: sources, overlap: try row.decode(column: "overlap_minutes", as: Double.self),
+                                                         run: request.runId, setting: request.quarantineSetting, by: principal, rules: rules, now: now, on: db)
+                    try await Self.mark(request.runId, person, .confirmed, principal, now, on: db)
+                    outcomes.append(outcome)
                 }
-                let evidence = try decoder.decode([Evidence].self, from: Data(try row.decode(column: "evidence", as: String.self).utf8))
-                let sources = try row.decode(column: "sources", as: String.self)
-                let outcome = try await Self.confirm(person: people[person], personID: person, as: contactClass, source: source, evidence: evidence,
-                                                     sources: sources, overlap: try row.decode(column: "overlap_minutes", as: Double.self),
-                                                     run: request.runId, setting: request.quarantineSetting, by: principal, rules: rules, now: now, on: db)
-                try await Self.mark(request.runId, person, .confirmed, principal, now, on: db)
-                outcomes.append(outcome)
             }
             try await AuditLog.append(AuditEntry(principal: principal, action: "contacts:\(request.decision.rawValue)", entity: "case",
                                                  entityID: String(caseID), areaCode: source.communeCode, context: trace,

@@ -94,6 +94,7 @@ public struct LabStore: Sendable {
             for person in new.personIds {
                 try await db.raw("INSERT INTO sample_members (sample_id, person_id, added_at) VALUES (\(bind: id), \(bind: person), \(bind: now))").run()
             }
+            try await Aggregates.added(.samples, keys: [id], on: db)
             try await AuditLog.append(AuditEntry(principal: principal, action: "collect", entity: "sample", entityID: tube, areaCode: commune,
                                                  context: trace), on: db)
         }
@@ -112,7 +113,9 @@ public struct LabStore: Sendable {
             throw ValidationFailure([FieldError("personId", "no such person")])
         }
         try await database.write { db in
-            try await db.raw("INSERT INTO sample_members (sample_id, person_id, added_at) VALUES (\(bind: current.id), \(bind: person), \(bind: now))").run()
+            try await Aggregates.tracking(.samples, keys: [current.id], on: db) {
+                try await db.raw("INSERT INTO sample_members (sample_id, person_id, added_at) VALUES (\(bind: current.id), \(bind: person), \(bind: now))").run()
+            }
             if current.personIds.count + 1 >= current.poolMax {
                 try await db.raw("UPDATE samples SET status = 'closed' WHERE id = \(bind: current.id) AND status = 'open'").run()
             }
@@ -263,6 +266,7 @@ public struct LabStore: Sendable {
             for row in rows[start..<min(start + 400, rows.count)] { insert = insert.values(row) }
             try await insert.run()
         }
+        try await Aggregates.added(.results, keys: items.map(\.sample.id), on: db)
         try await Outbox.enqueue(texts, now: now, on: db)
     }
 

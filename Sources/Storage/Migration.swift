@@ -53,5 +53,6 @@ public enum Migrations {
         M0006_Certificates.migration,
         M0007_Testing.migration,
         M0008_TestRegistrations.migration,
+        M0009_Aggregates.migration,
     ]
 }
