@@ -20,10 +20,10 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         case .admin:
             return Set(Permission.allCases)
         case .epidemiologist:
-            return [.readAreas, .readDashboards, .readPersons, .writePersons, .readVenues, .readCheckIns, .followUpDeclarations,
+            return [.readAreas, .readDashboards, .announceRiskLevels, .readPersons, .writePersons, .readVenues, .readCheckIns, .followUpDeclarations,
                     .readCases, .manageCases, .traceCases, .followUpCases, .issueCertificates, .manageCertificates, .readTests]
         case .districtOfficer:
-            return [.readAreas, .readDashboards, .readPersons, .writePersons, .readVenues, .manageVenues, .readCheckIns,
+            return [.readAreas, .readDashboards, .announceRiskLevels, .readPersons, .writePersons, .readVenues, .manageVenues, .readCheckIns,
                     .followUpDeclarations, .readCases, .manageCases, .traceCases, .followUpCases, .issueCertificates, .manageCertificates,
                     .readTests]
         case .communeOfficer:
@@ -58,6 +58,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case manageAccounts = "accounts.manage"
     case readAudit = "audit.read"
     case readDashboards = "dashboards.read"
+    /// Record the epidemic level officially announced for a unit, beside the computed one.
+    case announceRiskLevels = "risk_levels.announce"
     case readPersons = "persons.read"
     case writePersons = "persons.write"
     /// Venues and their check-in logs within the area.

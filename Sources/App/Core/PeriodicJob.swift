@@ -59,4 +59,11 @@ extension PeriodicJob {
             if sent > 0 { logger.info("outbox delivered", metadata: ["count": "\(sent)"]) }
         }
     }
+
+    /// Folds the day's count deltas into the daily counts every two seconds, so readers add few pending rows.
+    static func aggregates(_ database: Database, logger: Logger) -> PeriodicJob {
+        PeriodicJob(name: "aggregates", first: .seconds(2), interval: .seconds(2), logger: logger) {
+            while try await Aggregates.fold(database) == 5_000 {}
+        }
+    }
 }

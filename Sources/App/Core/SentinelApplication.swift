@@ -59,6 +59,7 @@ public enum SentinelApplication {
         CasesController(services: services).register(on: router)
         CertificatesController(services: services).register(on: router)
         LabController(services: services).register(on: router)
+        ReportingController(services: services).register(on: router)
 
         SessionPages(services: services, pages: pages, demoAccounts: config.demo ? DemoSeed.accounts : []).register(on: router)
         HomePage(services: services, pages: pages).register(on: router)
@@ -72,6 +73,7 @@ public enum SentinelApplication {
         DeclarationPages(services: services, pages: pages).register(on: router)
         CasePages(services: services, pages: pages).register(on: router)
         NoticePages(services: services, pages: pages).register(on: router)
+        DashboardPages(services: services, pages: pages).register(on: router)
         return router
     }
 
@@ -83,6 +85,7 @@ public enum SentinelApplication {
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Sentinel"),
             services: [DatabaseCloser(database: database),
                        PeriodicJob.checkInPurge(services.checkIns, logger: logger),
+                       PeriodicJob.aggregates(database, logger: logger),
                        PeriodicJob.outbox(database, sender: LogNotificationSender(logger: logger), logger: logger),
                        PeriodicJob.certificates(services.certificates, linkBase: config.publicBase, logger: logger)]
                 + (config.demo && config.demoProvince ? [DemoProvinceService(database: database, scale: .small, logger: logger)] : []),

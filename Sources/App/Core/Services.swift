@@ -7,6 +7,7 @@ import Foundation
 import Geography
 import HealthCertificates
 import Laboratory
+import Reporting
 import Storage
 
 /// The stores a request handler may use, built once per application.
@@ -31,6 +32,10 @@ public struct Services: Sendable {
     public let notices: ExposureNotices
     public let certificates: CertificateService
     public let lab: LabStore
+    public let statistics: Statistics
+    public let riskLevels: RiskLevels
+    public let maps: EpidemicMaps
+    public let dashboard: Dashboard
 
     public init(config: AppConfig, database: Database) throws {
         self.config = config
@@ -57,6 +62,11 @@ public struct Services: Sendable {
         self.clusters = ClusterStore(database: database)
         self.notices = ExposureNotices(database: database)
         self.lab = LabStore(database: database, quarantineRules: try! QuarantineRuleTable.bundled())
+        self.statistics = Statistics(database: database, areas: areas)
+        // Bundled rules and boundaries are validated by the tests; failing to read them is a broken build.
+        self.riskLevels = RiskLevels(database: database, areas: areas, rules: try! RiskRuleTable.bundled())
+        self.maps = EpidemicMaps(statistics: statistics, risk: riskLevels, areas: areas, districts: try! BoundaryReader.bundledDistricts())
+        self.dashboard = Dashboard(database: database, statistics: statistics, risk: riskLevels)
         let keys = KeyStore(directory: URL(fileURLWithPath: config.keysDirectory))
         // A demo server makes its own keys; a real one is given them (`sentinel keys init`) and can verify without.
         if config.demo, !keys.isInitialised { try keys.initialise() }

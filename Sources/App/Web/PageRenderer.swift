@@ -41,6 +41,7 @@ public struct PageRenderer: Sendable {
             model["canCases"] = p.role.may(.readCases)
             model["canCertificates"] = p.role.may(.manageCertificates)
             model["canSample"] = p.role.may(.collectSamples)
+            model["canDashboard"] = p.role.may(.readDashboards)
         }
         return model
     }

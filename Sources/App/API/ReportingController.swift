@@ -1,0 +1,69 @@
+import Accounts
+import Domain
+import Foundation
+import Hummingbird
+import Reporting
+
+/// Figures, epidemic levels and maps for an area: `/api/v1/stats`, `/api/v1/risk-levels`, `/api/v1/maps/{layer}.svg`,
+/// `/api/v1/dashboard`. Thin: the Reporting module checks the role and the area (refusals audited).
+struct ReportingController {
+    let services: Services
+
+    struct Assessments: Encodable, Sendable { let date: String; let items: [RiskAssessment] }
+
+    func register(on router: some RouterMethods<SentinelContext>) {
+        router.get("/api/v1/stats") { request, context -> Response in
+            let principal = try context.requirePrincipal()
+            let q = request.uri.queryParameters
+            let query = try StatsQuery.parse(measure: q.get("measure"), area: q.get("area"), from: q.get("from"), to: q.get("to"),
+                                             groupBy: q.get("groupBy"), defaultArea: principal.scopeCode, today: LocalDay.string(Date()))
+            let answer = try await services.statistics.answer(query, for: principal, trace: context.trace())
+            if q.get("format") == "csv" {
+                let rows = answer.series.flatMap { s in s.points.map { [s.measure, $0.key, $0.label ?? "", String($0.value)] } }
+                let csv = CSV.write(header: ["measure", answer.groupBy.rawValue, "name", "value"], rows: rows)
+                return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                                       .contentDisposition: "attachment; filename=\"stats-\(answer.area.code)-\(answer.from)-\(answer.to).csv\""],
+                                body: .init(byteBuffer: ByteBuffer(string: csv)))
+            }
+            return try JSONResponse(answer).response(from: request, context: context)
+        }
+        router.get("/api/v1/risk-levels") { request, context -> JSONResponse<Assessments> in
+            let principal = try context.requirePrincipal()
+            let q = request.uri.queryParameters
+            let day = q.get("date") ?? LocalDay.string(Date())
+            let items = try await services.riskLevels.assess(area: q.get("area") ?? principal.scopeCode, day: day, for: principal, trace: context.trace())
+            return JSONResponse(Assessments(date: day, items: items))
+        }
+        router.get("/api/v1/risk-levels/history") { request, context -> JSONResponse<ListDTO<RiskAssessment>> in
+            let principal = try context.requirePrincipal()
+            let q = request.uri.queryParameters
+            let to = q.get("to") ?? LocalDay.string(Date())
+            let from = q.get("from") ?? LocalDay.adding(-27, to: to) ?? to
+            return JSONResponse(ListDTO(items: try await services.riskLevels.history(area: q.get("area") ?? principal.scopeCode, from: from, to: to,
+                                                                                     for: principal, trace: context.trace())))
+        }
+        router.post("/api/v1/risk-levels/announced") { request, context -> JSONResponse<AnnouncedLevel> in
+            let principal = try context.requirePrincipal()
+            let body = try await JSONBody.decode(NewAnnouncedLevel.self, from: request, context: context)
+            return JSONResponse(try await services.riskLevels.announce(body, by: principal, trace: context.trace()), status: .created)
+        }
+        router.get("/api/v1/maps/{file}") { request, context -> Response in
+            let principal = try context.requirePrincipal()
+            let file = try context.parameters.require("file")
+            guard file.hasSuffix(".svg"), let layer = MapLayer(rawValue: String(file.dropLast(4))) else {
+                throw NotFound("No map layer \(file): \(MapLayer.allCases.map { $0.rawValue + ".svg" }.joined(separator: ", ")).")
+            }
+            let q = request.uri.queryParameters
+            let svg = try await services.maps.render(layer, area: q.get("area") ?? principal.scopeCode, day: q.get("date") ?? LocalDay.string(Date()),
+                                                     for: principal, trace: context.trace())
+            return Response(status: .ok, headers: [.contentType: "image/svg+xml; charset=utf-8", .cacheControl: "no-store"],
+                            body: .init(byteBuffer: ByteBuffer(string: svg)))
+        }
+        router.get("/api/v1/dashboard") { request, context -> JSONResponse<DashboardSnapshot> in
+            let principal = try context.requirePrincipal()
+            let q = request.uri.queryParameters
+            return JSONResponse(try await services.dashboard.snapshot(area: q.get("area") ?? principal.scopeCode, day: q.get("date") ?? LocalDay.string(Date()),
+                                                                      for: principal, trace: context.trace()))
+        }
+    }
+}
