@@ -157,7 +157,7 @@ public struct MapSVG: Sendable {
 
     /// A point inside the largest ring for the label: the centre of the widest horizontal run through the ring's
     /// middle latitude (a bounding-box centre can fall outside a concave district).
-    static func labelPoint(_ boundary: Boundary) -> Boundary.Point {
+    public static func labelPoint(_ boundary: Boundary) -> Boundary.Point {
         guard let ring = boundary.rings.max(by: { $0.count < $1.count }), ring.count > 2 else { return Boundary.Point(lon: 0, lat: 0) }
         let lats = ring.map(\.lat)
         let midLat = (lats.min()! + lats.max()!) / 2

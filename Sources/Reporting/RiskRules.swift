@@ -8,6 +8,10 @@ public struct RiskRuleSet: Codable, Sendable, Equatable {
         /// The band holds rates below this; the last band has none.
         public let below: Double?
         public let level: Int
+        public init(below: Double?, level: Int) {
+            self.below = below
+            self.level = level
+        }
     }
 
     public let id: String
@@ -21,6 +25,19 @@ public struct RiskRuleSet: Codable, Sendable, Equatable {
     public let bands: [Band]
     public let notes: String
 
+    public init(id: String, document: String, from: String, to: String?, measure: String, windowDays: Int, perPopulation: Double,
+                bands: [Band], notes: String) {
+        self.id = id
+        self.document = document
+        self.from = from
+        self.to = to
+        self.measure = measure
+        self.windowDays = windowDays
+        self.perPopulation = perPopulation
+        self.bands = bands
+        self.notes = notes
+    }
+
     public func covers(_ day: String) -> Bool { from <= day && (to.map { day <= $0 } ?? true) }
 
     public func level(forRate rate: Double) -> Int {
@@ -33,6 +50,13 @@ public struct RiskLevelName: Codable, Sendable, Equatable {
     public let vi: String
     public let en: String
     public let color: String
+
+    public init(level: Int, vi: String, en: String, color: String) {
+        self.level = level
+        self.vi = vi
+        self.en = en
+        self.color = color
+    }
 }
 
 /// The rule sets in force over time. Overlapping periods, unknown measures and unordered bands are refused at load.

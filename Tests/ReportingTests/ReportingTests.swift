@@ -1,0 +1,305 @@
+import Accounts
+import Domain
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Geography
+import Reporting
+import SQLKit
+import Storage
+import Testing
+import TestSupport
+
+@Suite struct RiskRuleTests {
+    static let levels = [RiskLevelName(level: 1, vi: "1", en: "1", color: "#0f0"), RiskLevelName(level: 2, vi: "2", en: "2", color: "#ff0"),
+                         RiskLevelName(level: 3, vi: "3", en: "3", color: "#f80"), RiskLevelName(level: 4, vi: "4", en: "4", color: "#f00")]
+
+    static func set(_ id: String, _ from: String, _ to: String?, bands: [RiskRuleSet.Band]? = nil, measure: String = "f0_community") -> RiskRuleSet {
+        RiskRuleSet(id: id, document: "QĐ \(id)", from: from, to: to, measure: measure, windowDays: 7, perPopulation: 100_000,
+                    bands: bands ?? [.init(below: 20, level: 1), .init(below: 50, level: 2), .init(below: 150, level: 3), .init(below: nil, level: 4)],
+                    notes: "")
+    }
+
+    @Test func theBundledRulesLoadAndBandTheRateAsDecision4800Does() throws {
+        let table = try RiskRuleTable.bundled()
+        let set = try #require(table.ruleSet(on: "2021-11-01"))
+        #expect(set.document.contains("4800") && set.measure == "f0_community" && set.windowDays == 7)
+        #expect([0, 19.99, 20, 49.99, 50, 149.9, 150, 10_000].map(set.level(forRate:)) == [1, 1, 2, 2, 3, 3, 4, 4])
+        #expect(table.ruleSet(on: "2021-10-11") == nil, "before Resolution 128")
+        #expect(table.ruleSet(on: "2022-01-27") == nil, "replaced by Decision 218, not encoded")
+        #expect((1...4).allSatisfy { table.name(of: $0) != nil })
+    }
+
+    @Test func overlappingPeriodsUnorderedBandsAndUnknownMeasuresAreRefused() throws {
+        #expect(throws: ValidationFailure.self) {
+            try RiskRuleTable(ruleSets: [Self.set("a", "2021-01-01", "2021-06-30"), Self.set("b", "2021-06-30", nil)], levels: Self.levels)
+        }
+        #expect(throws: ValidationFailure.self) {
+            try RiskRuleTable(ruleSets: [Self.set("a", "2021-01-01", nil), Self.set("b", "2022-01-01", nil)], levels: Self.levels)
+        }
+        #expect(throws: ValidationFailure.self) {
+            try RiskRuleTable(ruleSets: [Self.set("a", "2021-01-01", nil, bands: [.init(below: 50, level: 1), .init(below: 20, level: 2),
+                                                                                   .init(below: nil, level: 3)])], levels: Self.levels)
+        }
+        #expect(throws: ValidationFailure.self) {
+            try RiskRuleTable(ruleSets: [Self.set("a", "2021-01-01", nil, measure: "nonsense")], levels: Self.levels)
+        }
+        let ok = try RiskRuleTable(ruleSets: [Self.set("b", "2021-07-01", nil), Self.set("a", "2021-01-01", "2021-06-30")], levels: Self.levels)
+        #expect(ok.ruleSet(on: "2021-06-30")?.id == "a" && ok.ruleSet(on: "2021-07-01")?.id == "b")
+    }
+}
+
+@Suite struct BoundaryTests {
+    @Test func theBundledDistrictsAreTheElevenUnitsOfTheAdminList() throws {
+        let districts = try BoundaryReader.bundledDistricts()
+        let listed = Set(try SharedData.rows("dong-nai-communes-2021.csv").map { $0[2] })
+        #expect(Set(districts.map(\.code)) == listed)
+        #expect(districts.allSatisfy { !$0.rings.isEmpty && $0.rings.allSatisfy { $0.count >= 4 && $0.first == $0.last } })
+    }
+
+    static func collection(_ features: String) -> Data { Data(#"{"type":"FeatureCollection","features":[\#(features)]}"#.utf8) }
+    static let square = "[[107.0,11.0],[107.1,11.0],[107.1,11.1],[107.0,11.1],[107.0,11.0]]"
+
+    @Test func brokenFilesAreRefusedWithTheReasonAndNothingIsKept() throws {
+        func errors(_ data: Data) -> [String] {
+            do {
+                _ = try BoundaryReader.read(data, codeProperty: "code") { ["25993", "25996"].contains($0) }
+                return []
+            } catch let failure as ValidationFailure {
+                return failure.errors.map { "\($0.field): \($0.reason)" }
+            } catch {
+                return ["\(error)"]
+            }
+        }
+        let good = #"{"type":"Feature","properties":{"code":"25993"},"geometry":{"type":"Polygon","coordinates":[\#(Self.square)]}}"#
+        #expect(errors(Self.collection(good)).isEmpty)
+        let open = #"{"type":"Feature","properties":{"code":"25996"},"geometry":{"type":"Polygon","coordinates":[[[107.0,11.0],[107.1,11.0],[107.1,11.1],[107.0,11.1]]]}}"#
+        #expect(errors(Self.collection(good + "," + open)).contains { $0.contains("25996") && $0.contains("not closed") })
+        let tiny = #"{"type":"Feature","properties":{"code":"25996"},"geometry":{"type":"Polygon","coordinates":[[[107.0,11.0],[107.1,11.0],[107.0,11.0]]]}}"#
+        #expect(errors(Self.collection(tiny)).contains { $0.contains("fewer than 4") })
+        let unknown = good.replacingOccurrences(of: "25993", with: "99999")
+        #expect(errors(Self.collection(unknown)).contains { $0.contains("unknown area code 99999") })
+        #expect(errors(Self.collection(good + "," + good)).contains { $0.contains("appears twice") })
+        let faraway = good.replacingOccurrences(of: "107.0,11.0", with: "2.35,48.85")
+        #expect(errors(Self.collection(faraway)).contains { $0.contains("near Viet Nam") })
+        let point = #"{"type":"Feature","properties":{"code":"25993"},"geometry":{"type":"Point","coordinates":[107.0,11.0]}}"#
+        #expect(errors(Self.collection(point)).contains { $0.contains("Polygon or MultiPolygon") })
+        #expect(errors(Data("not json".utf8)).contains { $0.contains("not a JSON object") })
+        #expect(errors(Data(#"{"type":"Feature"}"#.utf8)).contains { $0.contains("FeatureCollection") })
+        #expect(errors(Data(repeating: 0x20, count: BoundaryReader.maxBytes + 1)).contains { $0.contains("at most") })
+    }
+}
+
+@Suite struct MapDrawingTests {
+    @Test func theDistrictMapIsWellFormedSVGWithOneTitledShapePerDistrict() throws {
+        let districts = try BoundaryReader.bundledDistricts()
+        let regions = districts.map { MapRegion(code: $0.code, name: "Huyện <\($0.code)> & co", fill: "#abcdef", title: "Huyện \($0.code): 3 ca", label: "3") }
+        var map = MapSVG(title: "Bản đồ <thử>", subtitle: "ngày", regions: regions, boundaries: districts,
+                         legend: [LegendEntry(color: "#abcdef", label: "< 20")], caption: "nguồn")
+        map.grid = [MapRegion(code: "25993", name: "Phường Trảng Dài", fill: "#eeeeee", title: "Trảng Dài", label: "0")]
+        map.gridHeading = "Xã"
+        let svg = map.render()
+        let parser = XMLParser(data: Data(svg.utf8))
+        let collector = ShapeCollector()
+        parser.delegate = collector
+        #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
+        #expect(collector.pathCodes.sorted() == districts.map(\.code).sorted())
+        #expect(collector.titles.contains("Huyện 731: 3 ca"))
+        #expect(collector.gridCodes == ["25993"])
+        #expect(!svg.contains("<thử>") && svg.contains("&lt;thử&gt;"))
+        // Every drawn point lies inside the picture.
+        #expect(collector.maxCoordinate <= map.width && collector.minCoordinate >= 0)
+    }
+
+    @Test func labelsSitInsideTheirDistrict() throws {
+        for district in try BoundaryReader.bundledDistricts() {
+            let p = MapGeometryProbe.label(district)
+            #expect(MapGeometryProbe.inside(p, district), "label of \(district.code) falls outside it")
+        }
+    }
+}
+
+final class ShapeCollector: NSObject, XMLParserDelegate {
+    var pathCodes: [String] = []
+    var gridCodes: [String] = []
+    var titles: [String] = []
+    var minCoordinate = Double.infinity
+    var maxCoordinate = -Double.infinity
+    private var text = ""
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        text = ""
+        if name == "path", let code = attributes["data-code"] {
+            pathCodes.append(code)
+            let numbers = (attributes["d"] ?? "").split { "MLZ ".contains($0) }.compactMap { Double($0) }
+            minCoordinate = min(minCoordinate, numbers.min() ?? 0)
+            maxCoordinate = max(maxCoordinate, numbers.max() ?? 0)
+        }
+        if name == "g", let code = attributes["data-code"] { gridCodes.append(code) }
+    }
+    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        if name == "title" { titles.append(text) }
+    }
+}
+
+/// Point-in-polygon by ray casting, written here independently of the map code.
+enum MapGeometryProbe {
+    static func label(_ b: Boundary) -> Boundary.Point { MapSVG.labelPoint(b) }
+
+    static func inside(_ p: Boundary.Point, _ b: Boundary) -> Bool {
+        var crossings = 0
+        for ring in b.rings {
+            for (a, c) in zip(ring, ring.dropFirst()) where (a.lat > p.lat) != (c.lat > p.lat) {
+                let lon = a.lon + (p.lat - a.lat) / (c.lat - a.lat) * (c.lon - a.lon)
+                if p.lon < lon { crossings += 1 }
+            }
+        }
+        return crossings % 2 == 1
+    }
+}
+
+@Suite struct StatisticsTests {
+    /// Counts spread over communes and days, half folded and half pending; every grouping must equal a brute-force sum.
+    @Test(arguments: TestDatabases.kinds)
+    func seriesEqualBruteForceSumsForEveryGroupingAndArea(kind: DatabaseKind) async throws {
+        try await ReportingWorld.with(kind) { w in
+            var rng = SeededRandom(11)
+            let areas = AreaStore(database: w.db)
+            let communes = ["25993", "25996", "26002", "26071", "26470"]
+            var truth: [(commune: String, day: String, n: Int64)] = []
+            try await w.db.write { db in
+                for _ in 0..<300 {
+                    let row = (commune: rng.pick(communes), day: LocalDay.adding(rng.int(0...40), to: "2021-09-01")!, n: Int64(rng.int(-2...9)))
+                    truth.append(row)
+                    try await db.raw("""
+                        INSERT INTO count_deltas (measure, day, commune_code, n) VALUES ('f0_new', \(bind: row.day), \(bind: row.commune), \(bind: row.n))
+                        """).run()
+                }
+            }
+            try await Aggregates.fold(w.db, limit: 150)
+            let stats = Statistics(database: w.db, areas: areas)
+            for area in ["75", "731", "25993", "742"] {
+                let inside = Set(try await stats.communes(under: try #require(try await areas.unit(code: area, vintage: "2021"))).map(\.code))
+                for grouping in StatsGrouping.allCases {
+                    let answer = try await stats.answer(StatsQuery(measures: [.f0New], areaCode: area, from: "2021-09-05", to: "2021-09-30",
+                                                                   groupBy: grouping), for: w.admin, trace: w.trace)
+                    let rows = truth.filter { inside.contains($0.commune) && $0.day >= "2021-09-05" && $0.day <= "2021-09-30" }
+                    var expected: [String: Int64] = [:]
+                    for row in rows {
+                        let key: String
+                        switch grouping {
+                        case .day: key = row.day
+                        case .week: key = Statistics.isoWeek(row.day)
+                        case .commune: key = row.commune
+                        case .district: key = try #require(try await areas.unit(code: row.commune, vintage: "2021")?.parentCode)
+                        }
+                        expected[key, default: 0] += row.n
+                    }
+                    let points = try #require(answer.series.first).points
+                    let got = Dictionary(points.map { ($0.key, $0.value) }, uniquingKeysWith: +).filter { $0.value != 0 }
+                    #expect(got == expected.filter { $0.value != 0 }, "\(area) by \(grouping)")
+                    #expect(answer.series[0].total == rows.reduce(0) { $0 + $1.n })
+                    if grouping == .day { #expect(points.count == 26, "every day of the range, zeros included") }
+                    if grouping == .commune { #expect(Set(points.map(\.key)) == inside, "every commune of the area") }
+                }
+            }
+            // Week keys are ISO weeks: 2021-09-05 is a Sunday (week 35), 2021-09-06 a Monday (week 36).
+            #expect(Statistics.isoWeek("2021-09-05") == "2021-W35" && Statistics.isoWeek("2021-09-06") == "2021-W36")
+            #expect(Statistics.isoWeek("2021-01-03") == "2020-W53")
+        }
+    }
+
+    @Test func queriesAreCheckedAndEveryProblemNamed() throws {
+        #expect(throws: ValidationFailure.self) { try StatsQuery.parse(measure: "f0_new,bogus", area: nil, from: nil, to: nil, groupBy: nil, defaultArea: "75", today: "2021-10-01") }
+        do {
+            _ = try StatsQuery.parse(measure: "bogus", area: nil, from: "2018-01-01", to: "2021-10-01", groupBy: "month", defaultArea: "75", today: "2021-10-01")
+            Issue.record("accepted")
+        } catch let failure as ValidationFailure {
+            let text = failure.errors.map { "\($0.field): \($0.reason)" }.joined(separator: "; ")
+            #expect(text.contains("unknown measure bogus") && text.contains("at most 3 years") && text.contains("groupBy"), "\(text)")
+        }
+        #expect(throws: ValidationFailure.self) { try StatsQuery.parse(measure: "f0_new", area: nil, from: "2021-10-05", to: "2021-10-01", groupBy: nil, defaultArea: "75", today: "x") }
+        #expect(throws: ValidationFailure.self) { try StatsQuery.parse(measure: "f0_new", area: nil, from: "2021-02-30", to: nil, groupBy: nil, defaultArea: "75", today: "2021-10-01") }
+        let q = try StatsQuery.parse(measure: "f0_new, positives", area: "", from: nil, to: nil, groupBy: "week", defaultArea: "731", today: "2021-10-28")
+        #expect(q == StatsQuery(measures: [.f0New, .positives], areaCode: "731", from: "2021-10-01", to: "2021-10-28", groupBy: .week))
+    }
+
+    @Test(arguments: TestDatabases.kinds)
+    func theCountsReadStaysOnTheKeyOfDailyCounts(kind: DatabaseKind) async throws {
+        try await ReportingWorld.with(kind) { w in
+            try await w.db.write { db in
+                for i in 0..<2_000 {
+                    try await db.raw("""
+                        INSERT INTO daily_counts (measure, day, commune_code, n)
+                        VALUES (\(bind: Measure.allCases[i % Measure.allCases.count].rawValue), \(bind: LocalDay.adding(i / 20, to: "2021-01-01")!), '25993', 1)
+                        """).run()
+                }
+            }
+            let sql: SQLQueryString = """
+                SELECT measure, day, n FROM daily_counts WHERE measure IN ('f0_new') AND day >= '2021-02-01' AND day <= '2021-02-07'
+                """
+            let plan: [String] = try await w.db.read { db in
+                switch kind {
+                case .sqlite:
+                    return try await db.raw("EXPLAIN QUERY PLAN \(sql)").all().map { try $0.decode(column: "detail", as: String.self) }
+                case .postgres:
+                    try await db.raw("ANALYZE daily_counts").run()
+                    return try await db.raw("EXPLAIN \(sql)").all().map { try $0.decode(column: "QUERY PLAN", as: String.self) }
+                }
+            }
+            #expect(plan.contains { $0.contains("daily_counts_pkey") || $0.contains("sqlite_autoindex_daily_counts_1") }, "\(plan)")
+            #expect(!plan.contains { $0.contains("SCAN daily_counts") || $0.contains("Seq Scan on daily_counts") }, "\(plan)")
+        }
+    }
+}
+
+@Suite struct RiskLevelTests {
+    @Test(arguments: TestDatabases.kinds)
+    func levelsFollowTheRateOfCommunityCasesWithTheirInputsAndAnnouncements(kind: DatabaseKind) async throws {
+        try await ReportingWorld.with(kind) { w in
+            let areas = AreaStore(database: w.db)
+            let risk = RiskLevels(database: w.db, areas: areas, rules: try .bundled())
+            let bienHoa = try #require(try await areas.population(of: "731").first).population
+            let communePopulation = bienHoa / 30   // 30 communes in Biên Hòa (2021), an even share each
+            // 60 per 100,000 in one commune over the week (level 3); 5 the week before (outside the window).
+            let cases = Int64((Double(communePopulation) * 60 / 100_000).rounded(.up))
+            try await w.db.write { db in
+                try await db.raw("INSERT INTO daily_counts (measure, day, commune_code, n) VALUES ('f0_community', '2021-11-02', '25993', \(bind: cases))").run()
+                try await db.raw("INSERT INTO count_deltas (measure, day, commune_code, n) VALUES ('f0_community', '2021-10-20', '25993', 5)").run()
+                try await db.raw("INSERT INTO count_deltas (measure, day, commune_code, n) VALUES ('f0_new', '2021-11-02', '25996', 500)").run()
+            }
+            let levels = try await risk.assess(area: "731", day: "2021-11-05", for: w.admin, trace: w.trace)
+            let district = try #require(levels.first)
+            let commune = try #require(levels.first { $0.areaCode == "25993" })
+            #expect(district.areaCode == "731" && levels.count == 31)
+            #expect(commune.level == 3 && commune.cases == cases && commune.population?.estimated == true && commune.windowFrom == "2021-10-30")
+            #expect(commune.document?.contains("4800") == true)
+            #expect(levels.first { $0.areaCode == "25996" }?.level == 1, "f0_new is not community transmission")
+            #expect(district.level == 1 && district.cases == cases)
+            #expect(try await risk.assess(area: "731", day: "2021-10-01", for: w.admin, trace: w.trace).allSatisfy { $0.level == nil && $0.reason != nil },
+                    "no rule set before Resolution 128")
+
+            // An officer records the announced level; it shows beside the computed one for the days it covers.
+            let officer = try await AccountStore(database: w.db, hasher: PasswordHasher(cost: 4)).createAsOperator(
+                NewAccount(username: "bienhoa", displayName: "BH", password: "long-enough-pw", role: .districtOfficer, scopeCode: "731"), trace: .cli("t")).principal
+            _ = try await risk.announce(NewAnnouncedLevel(areaCode: "25993", level: 4, from: "2021-11-04", document: "QĐ 123/UBND"), by: officer, trace: w.trace)
+            let after = try await risk.assess(area: "25993", day: "2021-11-05", for: w.admin, trace: w.trace)
+            #expect(after.first?.announced?.level == 4 && after.first?.level == 3)
+            #expect(try await risk.assess(area: "25993", day: "2021-11-03", for: w.admin, trace: w.trace).first?.announced == nil)
+            await #expect(throws: ValidationFailure.self) {
+                try await risk.announce(NewAnnouncedLevel(areaCode: "25993", level: 5, from: "2021-11-04", document: ""), by: officer, trace: w.trace)
+            }
+            await #expect(throws: AccessDenied.self) {
+                try await risk.announce(NewAnnouncedLevel(areaCode: "26071", level: 2, from: "2021-11-04", document: "x"), by: officer, trace: w.trace)
+            }
+            await #expect(throws: AccessDenied.self) { try await risk.assess(area: "732", day: "2021-11-05", for: officer, trace: w.trace) }
+            let denials = try await w.count("SELECT COUNT(*) AS n FROM audit_log WHERE outcome LIKE 'denied%'")
+            #expect(denials == 2)
+            await #expect(throws: AreaNotFound.self) { try await risk.assess(area: "99999", day: "2021-11-05", for: w.admin, trace: w.trace) }
+            let history = try await risk.history(area: "25993", from: "2021-11-01", to: "2021-11-10", for: w.admin, trace: w.trace)
+            #expect(history.map { $0.level ?? 0 } == [1, 3, 3, 3, 3, 3, 3, 3, 1, 1])
+        }
+    }
+}
