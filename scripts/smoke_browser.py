@@ -4,6 +4,7 @@ import datetime
 import json
 import shutil
 import sys
+import time
 import urllib.request
 
 from selenium import webdriver
@@ -117,6 +118,38 @@ try:
     except Exception:
         problems.append("station: the offline sample was not sent when back online: %r" % driver.find_element(By.ID, "station-log").text)
     driver.save_screenshot(art + "/smoke-station.png")
+
+    # The operations dashboard, as the demo leader: cards and the district map; an F0 saved through the API appears in
+    # the open page by itself (server-sent events), and the page reflows on a phone.
+    driver.delete_all_cookies()
+    driver.get(base + "/login")
+    driver.find_element(By.ID, "username").send_keys("demo-leader")
+    driver.find_element(By.ID, "password").send_keys("sentinel-demo")
+    driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "section.tiles")))
+    driver.get(base + "/dashboard")
+    today_cell = (By.CSS_SELECTOR, ".card[data-measure=f0_new] [data-field=today]")
+    WebDriverWait(driver, 10).until(EC.presence_of_element_located(today_cell))
+    if len(driver.find_elements(By.CSS_SELECTOR, "#map svg path[data-code]")) != 11:
+        problems.append("dashboard: the province map should show 11 districts")
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "live-time").text != "")
+    before = int(driver.find_element(*today_cell).text)
+    token = api("POST", "/api/v1/auth/token", {"username": "demo-epidemiologist", "password": "sentinel-demo"})["token"]
+    person = api("POST", "/api/v1/persons", {"fullName": "Lê Văn Bảng", "birthYear": 1975, "idNumber": "075175000888", "communeCode": "26002"}, token)
+    vn_today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=7)).date().isoformat()
+    saved_at = time.monotonic()
+    api("POST", "/api/v1/cases", {"personId": person["id"], "classification": "F0", "facts": {"confirmedOn": vn_today}}, token)
+    try:
+        WebDriverWait(driver, 10, poll_frequency=0.1).until(lambda d: d.find_element(*today_cell).text == str(before + 1))
+        print("dashboard: the new F0 was on the open page %.1f s after it was saved" % (time.monotonic() - saved_at))
+    except Exception:
+        problems.append("dashboard: a new F0 did not appear live (shows %r, expected %d)" % (driver.find_element(*today_cell).text, before + 1))
+    driver.save_screenshot(art + "/smoke-dashboard.png")
+    driver.set_window_size(380, 900)
+    if driver.execute_script("return document.documentElement.scrollWidth") > 400:
+        problems.append("dashboard: wider than a phone screen")
+    driver.save_screenshot(art + "/smoke-dashboard-phone.png")
+    driver.set_window_size(1280, 900)
     for entry in driver.get_log("browser"):
         # The failed fetches while the network is switched off are the point of the offline steps.
         if entry.get("level") == "SEVERE" and "ERR_INTERNET_DISCONNECTED" not in entry.get("message", ""):
@@ -126,4 +159,4 @@ finally:
 if problems:
     print("smoke test failed:\n  " + "\n  ".join(problems))
     sys.exit(1)
-print("smoke test passed: signed in, home and area pages rendered, a certificate verified offline, two samples saved at the station (one through a network loss), no console errors")
+print("smoke test passed: signed in, home and area pages rendered, a certificate verified offline, two samples saved at the station (one through a network loss), a new F0 shown live on the dashboard, no console errors")

@@ -47,17 +47,16 @@ struct ReportingController {
             let body = try await JSONBody.decode(NewAnnouncedLevel.self, from: request, context: context)
             return JSONResponse(try await services.riskLevels.announce(body, by: principal, trace: context.trace()), status: .created)
         }
-        router.get("/api/v1/maps/{file}") { request, context -> Response in
+        router.get("/api/v1/maps/{layer}.svg") { request, context -> Response in
             let principal = try context.requirePrincipal()
-            let file = try context.parameters.require("file")
-            guard file.hasSuffix(".svg"), let layer = MapLayer(rawValue: String(file.dropLast(4))) else {
-                throw NotFound("No map layer \(file): \(MapLayer.allCases.map { $0.rawValue + ".svg" }.joined(separator: ", ")).")
+            let name = try context.parameters.require("layer")
+            guard let layer = MapLayer(rawValue: name) else {
+                throw NotFound("No map layer \(name): \(MapLayer.allCases.map { $0.rawValue + ".svg" }.joined(separator: ", ")).")
             }
             let q = request.uri.queryParameters
             let svg = try await services.maps.render(layer, area: q.get("area") ?? principal.scopeCode, day: q.get("date") ?? LocalDay.string(Date()),
                                                      for: principal, trace: context.trace())
-            return Response(status: .ok, headers: [.contentType: "image/svg+xml; charset=utf-8", .cacheControl: "no-store"],
-                            body: .init(byteBuffer: ByteBuffer(string: svg)))
+            return Self.svg(svg)
         }
         router.get("/api/v1/dashboard") { request, context -> JSONResponse<DashboardSnapshot> in
             let principal = try context.requirePrincipal()
@@ -65,5 +64,11 @@ struct ReportingController {
             return JSONResponse(try await services.dashboard.snapshot(area: q.get("area") ?? principal.scopeCode, day: q.get("date") ?? LocalDay.string(Date()),
                                                                       for: principal, trace: context.trace()))
         }
+    }
+
+    /// An SVG document, never cached (figures change by the second).
+    static func svg(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "image/svg+xml; charset=utf-8", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }

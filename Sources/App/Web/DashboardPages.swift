@@ -45,8 +45,7 @@ struct DashboardPages {
             guard let layer = MapLayer(rawValue: q.get("layer") ?? "incidence") else { throw NotFound("No map layer \(q.get("layer") ?? "").") }
             let svg = try await services.maps.render(layer, area: q.get("area") ?? principal.scopeCode, day: q.get("date") ?? LocalDay.string(Date()),
                                                      for: principal, trace: context.trace())
-            return Response(status: .ok, headers: [.contentType: "image/svg+xml; charset=utf-8", .cacheControl: "no-store"],
-                            body: .init(byteBuffer: ByteBuffer(string: svg)))
+            return ReportingController.svg(svg)
         }
         // One event when the page opens, then one whenever a figure changes (checked every two seconds); a comment
         // line every 20 seconds keeps proxies from closing the stream. `limit` ends it after that many events.
