@@ -125,16 +125,22 @@ public struct Dashboard: Sendable {
     /// The figures the live feed sends: today's and the last 7 days' value of each headline measure, the active F0
     /// and the backlog. Small enough to compute every two seconds per open page.
     public func live(_ unit: AreaUnit, day: String) async throws -> LiveFigures {
-        let from = LocalDay.adding(-6, to: day) ?? day
+        let from = LocalDay.adding(-27, to: day) ?? day
+        let days = Statistics.daysBetween(from, day)
         let byDay = try await statistics.counts(Self.headlineMeasures, area: unit.code, from: from, to: day, byCommune: false)
         let states = try await cases(under: unit)
-        var today: [String: Int64] = [:]
-        var last7: [String: Int64] = [:]
+        var figures: [String: [String: Int64]] = ["today": [:], "last7": [:], "previous7": [:], "last14": [:], "last28": [:]]
         for measure in Self.headlineMeasures {
-            today[measure.rawValue] = byDay[measure]?[day] ?? 0
-            last7[measure.rawValue] = byDay[measure]?.values.reduce(0, +) ?? 0
+            let values = days.map { byDay[measure]?[$0] ?? 0 }
+            let name = measure.rawValue
+            figures["today"]![name] = values.last ?? 0
+            figures["last7"]![name] = values.suffix(7).reduce(0, +)
+            figures["previous7"]![name] = values.dropLast(7).suffix(7).reduce(0, +)
+            figures["last14"]![name] = values.suffix(14).reduce(0, +)
+            figures["last28"]![name] = values.reduce(0, +)
         }
-        return LiveFigures(day: day, today: today, last7: last7, active: states.bySeverity.values.reduce(0, +), untraced: states.untraced,
+        return LiveFigures(day: day, today: figures["today"]!, last7: figures["last7"]!, previous7: figures["previous7"]!, last14: figures["last14"]!,
+                           last28: figures["last28"]!, active: states.bySeverity.values.reduce(0, +), untraced: states.untraced,
                            uncontacted: states.uncontacted)
     }
 }
@@ -143,6 +149,9 @@ public struct LiveFigures: Codable, Sendable, Equatable {
     public let day: String
     public let today: [String: Int64]
     public let last7: [String: Int64]
+    public let previous7: [String: Int64]
+    public let last14: [String: Int64]
+    public let last28: [String: Int64]
     public let active: Int64
     public let untraced: Int64
     public let uncontacted: Int64

@@ -138,11 +138,16 @@ public enum Aggregates {
         return result
     }
 
-    /// What a rebuild would produce now, computed without writing.
-    public static func recomputed(on db: any SQLDatabase) async throws -> [Key: Int64] {
+    /// What a rebuild would produce now, computed without writing; `checkInsSince` reads only check-ins from then on
+    /// (through their time index), for figures over recent days.
+    public static func recomputed(on db: any SQLDatabase, sources: [MeasureSource] = MeasureSource.allCases,
+                                  checkInsSince: Date? = nil) async throws -> [Key: Int64] {
         var result: [Key: Int64] = [:]
-        for source in MeasureSource.allCases {
-            for (key, n) in try await contributions(source, keys: nil, on: db) { result[key] = n }
+        for source in sources {
+            let since = source == .checkins ? checkInsSince?.timeIntervalSince1970 : nil
+            for row in try await db.raw(source.contributions(kind(db), keys: nil, since: since)).all() {
+                result[try key(row)] = try row.decode(column: "n", as: Int64.self)
+            }
         }
         return result
     }

@@ -43,7 +43,7 @@
     let changed = false;
     document.querySelectorAll(".card[data-measure]").forEach((card) => {
       const measure = card.dataset.measure;
-      for (const field of ["today", "last7"]) {
+      for (const field of ["today", "last7", "previous7", "last14", "last28"]) {
         const cell = card.querySelector("[data-field=" + field + "]");
         const value = figures[field] && figures[field][measure];
         if (cell && value !== undefined && cell.textContent !== String(value)) {
@@ -51,6 +51,13 @@
           card.classList.add("changed");
           changed = true;
         }
+      }
+      const trend = card.querySelector("[data-trend]");
+      if (trend && figures.last7 && figures.previous7) {
+        const now = figures.last7[measure], before = figures.previous7[measure];
+        const kind = now > before ? "up" : now < before ? "down" : "flat";
+        trend.className = "trend " + kind;
+        trend.firstChild.textContent = (kind === "up" ? "▲" : kind === "down" ? "▼" : "=") + " ";
       }
     });
     for (const id of ["untraced", "uncontacted"]) {
