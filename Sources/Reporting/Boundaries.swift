@@ -9,6 +9,15 @@ public struct Boundary: Sendable, Equatable {
     public struct Point: Sendable, Equatable {
         public let lon: Double
         public let lat: Double
+        public init(lon: Double, lat: Double) {
+            self.lon = lon
+            self.lat = lat
+        }
+    }
+
+    public init(code: String, rings: [[Point]]) {
+        self.code = code
+        self.rings = rings
     }
 
     public var bounds: (minLon: Double, minLat: Double, maxLon: Double, maxLat: Double) {

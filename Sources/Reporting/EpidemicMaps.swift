@@ -18,12 +18,14 @@ public struct EpidemicMaps: Sendable {
     let risk: RiskLevels
     let areas: AreaStore
     let districts: [Boundary]
+    let imported: BoundaryStore
 
-    public init(statistics: Statistics, risk: RiskLevels, areas: AreaStore, districts: [Boundary]) {
+    public init(statistics: Statistics, risk: RiskLevels, areas: AreaStore, districts: [Boundary], imported: BoundaryStore) {
         self.statistics = statistics
         self.risk = risk
         self.areas = areas
         self.districts = districts
+        self.imported = imported
     }
 
     /// Incidence bands per 100,000 over 7 days (the bands of Decision 4800's first criterion, so both maps read alike).
@@ -81,6 +83,12 @@ public struct EpidemicMaps: Sendable {
             gridded = [unit]
         }
         outlined.sort { $0.code < $1.code }
+        // Communes whose outline a province imported are drawn as shapes over their district; the others stay in the grid.
+        let outlines = try await imported.imported()
+        if !gridded.isEmpty {
+            outlined += gridded.filter { outlines[$0.code] != nil }
+            gridded = gridded.filter { outlines[$0.code] == nil }
+        }
         let title: String
         let legend: [LegendEntry]
         switch layer {
@@ -95,7 +103,7 @@ public struct EpidemicMaps: Sendable {
         let subtitle = layer == .incidence ? "7 ngày \(weekStart) – \(day), ca F0 mới" :
             ruleSet.map { "Ngày \(day) — \($0.document)" } ?? "Ngày \(day) — không có bộ tiêu chí nào có hiệu lực"
         let estimated = assessments.values.contains { $0.population?.estimated == true }
-        var map = MapSVG(title: title, subtitle: subtitle, regions: (outlined + gridded).map(region), boundaries: districts, legend: legend,
+        var map = MapSVG(title: title, subtitle: subtitle, regions: (outlined + gridded).map(region), boundaries: districts + Array(outlines.values), legend: legend,
                          caption: "Ranh giới huyện: dvhcvn (GPL-3.0), trước 07/2025." + (estimated ? " Dân số xã/huyện là ước tính khi chưa có số liệu chính thức." : ""))
         map.grid = gridded.map(region)
         map.gridHeading = gridded.isEmpty ? "" : "Xã, phường (chưa có ranh giới)"

@@ -52,7 +52,8 @@ struct BenchReportingCommand: AsyncParsableCommand {
         let statistics = Statistics(database: db, areas: areas)
         let risk = RiskLevels(database: db, areas: areas, rules: try .bundled())
         let dashboard = Dashboard(database: db, statistics: statistics, risk: risk)
-        let maps = EpidemicMaps(statistics: statistics, risk: risk, areas: areas, districts: try BoundaryReader.bundledDistricts())
+        let maps = EpidemicMaps(statistics: statistics, risk: risk, areas: areas, districts: try BoundaryReader.bundledDistricts(),
+                                imported: BoundaryStore(database: db, areas: areas))
         let province = try await areas.unit(code: "75", vintage: Statistics.vintage)!
         let bienHoa = try await areas.unit(code: "731", vintage: Statistics.vintage)!
 

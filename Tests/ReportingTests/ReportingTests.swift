@@ -303,3 +303,34 @@ enum MapGeometryProbe {
         }
     }
 }
+
+@Suite struct BoundaryImportTests {
+    @Test(arguments: TestDatabases.kinds)
+    func importedCommuneOutlinesReplaceTheirGridCellsAndABadFileChangesNothing(kind: DatabaseKind) async throws {
+        try await ReportingWorld.with(kind) { w in
+            let areas = AreaStore(database: w.db)
+            let store = BoundaryStore(database: w.db, areas: areas)
+            let statistics = Statistics(database: w.db, areas: areas)
+            let risk = RiskLevels(database: w.db, areas: areas, rules: try .bundled())
+            let maps = EpidemicMaps(statistics: statistics, risk: risk, areas: areas, districts: try BoundaryReader.bundledDistricts(), imported: store)
+            let bienHoa = try #require(try await areas.unit(code: "731", vintage: "2021"))
+            func feature(_ code: String, _ lon: Double) -> String {
+                let ring = "[[\(lon),10.95],[\(lon + 0.02),10.95],[\(lon + 0.02),10.97],[\(lon),10.97],[\(lon),10.95]]"
+                return #"{"type":"Feature","properties":{"commune_code":"\#(code)"},"geometry":{"type":"Polygon","coordinates":[\#(ring)]}}"#
+            }
+            let before = try await maps.render(.incidence, unit: bienHoa, day: "2021-11-01")
+            #expect(!before.contains(#"<path data-code="25993""#) && before.contains(#"<g data-code="25993""#))
+            #expect(try await store.importGeoJSON(BoundaryTests.collection(feature("25993", 106.85) + "," + feature("25996", 106.88)),
+                                                  codeProperty: "commune_code", source: "test") == 2)
+            let after = try await maps.render(.incidence, unit: bienHoa, day: "2021-11-01")
+            #expect(after.contains(#"<path data-code="25993""#) && !after.contains(#"<g data-code="25993""#))
+            #expect(after.contains(#"<g data-code="26002""#), "communes without an outline stay in the grid")
+            // One bad feature: nothing of the file is kept, the earlier outlines stay.
+            await #expect(throws: ValidationFailure.self) {
+                try await store.importGeoJSON(BoundaryTests.collection(feature("26002", 106.9) + "," + feature("12345", 106.8)),
+                                              codeProperty: "commune_code", source: "bad")
+            }
+            #expect(Set(try await store.imported().keys) == ["25993", "25996"])
+        }
+    }
+}

@@ -34,6 +34,7 @@ public struct Services: Sendable {
     public let lab: LabStore
     public let statistics: Statistics
     public let riskLevels: RiskLevels
+    public let boundaries: BoundaryStore
     public let maps: EpidemicMaps
     public let dashboard: Dashboard
 
@@ -65,7 +66,9 @@ public struct Services: Sendable {
         self.statistics = Statistics(database: database, areas: areas)
         // Bundled rules and boundaries are validated by the tests; failing to read them is a broken build.
         self.riskLevels = RiskLevels(database: database, areas: areas, rules: try! RiskRuleTable.bundled())
-        self.maps = EpidemicMaps(statistics: statistics, risk: riskLevels, areas: areas, districts: try! BoundaryReader.bundledDistricts())
+        self.boundaries = BoundaryStore(database: database, areas: areas)
+        self.maps = EpidemicMaps(statistics: statistics, risk: riskLevels, areas: areas, districts: try! BoundaryReader.bundledDistricts(),
+                                 imported: boundaries)
         self.dashboard = Dashboard(database: database, statistics: statistics, risk: riskLevels)
         let keys = KeyStore(directory: URL(fileURLWithPath: config.keysDirectory))
         // A demo server makes its own keys; a real one is given them (`sentinel keys init`) and can verify without.

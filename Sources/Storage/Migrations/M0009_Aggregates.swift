@@ -1,5 +1,5 @@
 /// Daily counts per measure, commune and local day, kept current as records are written; the officially
-/// announced risk levels beside the computed ones. Frozen.
+/// announced risk levels beside the computed ones; imported unit outlines. Frozen.
 enum M0009_Aggregates {
     static let migration = Migration(9, "aggregates", [
         // Folded counts. Read by measure and day range for every commune of an area.
@@ -36,6 +36,15 @@ enum M0009_Aggregates {
             )
             """),
         .both("CREATE INDEX announced_risk_levels_by_area ON announced_risk_levels (area_code, from_day)"),
+        // Outlines a province imports (`sentinel geo import`), e.g. its communes; the districts ship with the binary.
+        .both("""
+            CREATE TABLE area_boundaries (
+                code TEXT PRIMARY KEY,
+                rings TEXT NOT NULL,
+                source TEXT NOT NULL,
+                imported_at {TS} NOT NULL
+            )
+            """),
         // The dashboard's active cases and tracing backlog read cases by classification.
         .both("CREATE INDEX cases_by_classification ON cases (classification, commune_code)"),
     ])
