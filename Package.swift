@@ -158,6 +158,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: ["Storage", "App", "Accounts", "Geography", "Domain", "HealthCertificates",
+                           .product(name: "SQLKit", package: "sql-kit"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "HummingbirdTesting", package: "hummingbird")],

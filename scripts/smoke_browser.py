@@ -43,14 +43,22 @@ options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
 options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
 driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
 problems = []
-try:
+
+
+def sign_in(username):
+    """A fresh session for a demo account, through the login form; waits for the home page."""
+    driver.delete_all_cookies()
     driver.get(base + "/login")
     if "Sentinel" not in driver.title:
         problems.append("login page title: %r" % driver.title)
-    driver.find_element(By.ID, "username").send_keys("demo-epidemiologist")
+    driver.find_element(By.ID, "username").send_keys(username)
     driver.find_element(By.ID, "password").send_keys("sentinel-demo")
     driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
     WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "section.tiles")))
+
+
+try:
+    sign_in("demo-epidemiologist")
     heading = driver.find_element(By.TAG_NAME, "h1").text
     if "Xin chào" not in heading:
         problems.append("home heading: %r" % heading)
@@ -83,12 +91,7 @@ try:
 
     # The sampling station, as the demo sampler: scan the person's ID number, then the tube; then again offline, and
     # the queued sample goes out when the network is back.
-    driver.delete_all_cookies()
-    driver.get(base + "/login")
-    driver.find_element(By.ID, "username").send_keys("demo-sampler")
-    driver.find_element(By.ID, "password").send_keys("sentinel-demo")
-    driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
-    WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "section.tiles")))
+    sign_in("demo-sampler")
     driver.get(base + "/samples/station")
     Select(driver.find_element(By.ID, "station-commune")).select_by_value("25993")
 
@@ -121,12 +124,7 @@ try:
 
     # The operations dashboard, as the demo leader: cards and the district map; an F0 saved through the API appears in
     # the open page by itself (server-sent events), and the page reflows on a phone.
-    driver.delete_all_cookies()
-    driver.get(base + "/login")
-    driver.find_element(By.ID, "username").send_keys("demo-leader")
-    driver.find_element(By.ID, "password").send_keys("sentinel-demo")
-    driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
-    WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "section.tiles")))
+    sign_in("demo-leader")
     driver.get(base + "/dashboard")
     today_cell = (By.CSS_SELECTOR, ".card[data-measure=f0_new] [data-field=today]")
     WebDriverWait(driver, 10).until(EC.presence_of_element_located(today_cell))

@@ -304,15 +304,7 @@ struct Province {
             let queries = [("checkins_by_person_time", TracingEngine.ownVisitsQuery(person: 3, from: window.start, to: window.end)),
                            ("checkins_by_venue_time_cover", TracingEngine.coVisitsQuery(ranges, excluding: 3))]
             for (index, query) in queries {
-                let plan: [String] = try await db.read { sql in
-                    switch kind {
-                    case .sqlite:
-                        return try await sql.raw("EXPLAIN QUERY PLAN \(query)").all().map { try $0.decode(column: "detail", as: String.self) }
-                    case .postgres:
-                        try await sql.raw("ANALYZE checkins").run()
-                        return try await sql.raw("EXPLAIN \(query)").all().map { try $0.decode(column: "QUERY PLAN", as: String.self) }
-                    }
-                }
+                let plan = try await QueryPlan.lines(query, kind: kind, analyzing: "checkins", on: db)
                 #expect(plan.contains { $0.contains(index) }, "\(index) not used: \(plan)")
                 if kind == .sqlite && index.hasSuffix("_cover") {
                     #expect(plan.contains { $0.contains("COVERING INDEX") }, "co-visitors must be read from the index alone: \(plan)")

@@ -240,15 +240,7 @@ enum MapGeometryProbe {
             let sql: SQLQueryString = """
                 SELECT measure, day, n FROM daily_counts WHERE measure IN ('f0_new') AND day >= '2021-02-01' AND day <= '2021-02-07'
                 """
-            let plan: [String] = try await w.db.read { db in
-                switch kind {
-                case .sqlite:
-                    return try await db.raw("EXPLAIN QUERY PLAN \(sql)").all().map { try $0.decode(column: "detail", as: String.self) }
-                case .postgres:
-                    try await db.raw("ANALYZE daily_counts").run()
-                    return try await db.raw("EXPLAIN \(sql)").all().map { try $0.decode(column: "QUERY PLAN", as: String.self) }
-                }
-            }
+            let plan = try await QueryPlan.lines(sql, kind: kind, analyzing: "daily_counts", on: w.db)
             #expect(plan.contains { $0.contains("daily_counts_pkey") || $0.contains("sqlite_autoindex_daily_counts_1") }, "\(plan)")
             #expect(!plan.contains { $0.contains("SCAN daily_counts") || $0.contains("Seq Scan on daily_counts") }, "\(plan)")
         }

@@ -60,9 +60,11 @@ extension PeriodicJob {
         }
     }
 
-    /// Folds the day's count deltas into the daily counts every two seconds, so readers add few pending rows.
+    /// Folds the count deltas into the daily counts every two seconds, so readers add few pending rows. On a database
+    /// that gained the counts by migration, the first round computes them from the records.
     static func aggregates(_ database: Database, logger: Logger) -> PeriodicJob {
         PeriodicJob(name: "aggregates", first: .seconds(2), interval: .seconds(2), logger: logger) {
+            if try await Aggregates.buildIfNeverBuilt(database) { logger.info("daily counts computed from the records") }
             while try await Aggregates.fold(database) == 5_000 {}
         }
     }

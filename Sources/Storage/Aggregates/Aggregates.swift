@@ -107,7 +107,20 @@ public enum Aggregates {
                     SELECT measure, day, commune_code, n FROM (\(source.contributions(database.kind, keys: nil, since: since))) c
                     """).run()
             }
+            try await Settings.set(builtSetting, ISO8601DateFormatter().string(from: Date()), on: db)
         }
+    }
+
+    /// Set by every rebuild. A database that gained the counts' tables by migration (records already there, counts
+    /// empty) has none, and the server's aggregates job rebuilds it once.
+    public static let builtSetting = "aggregates.built_at"
+
+    /// Rebuilds when the counts were never built on this database; true when it did.
+    @discardableResult
+    public static func buildIfNeverBuilt(_ database: Database) async throws -> Bool {
+        guard try await database.read({ try await Settings.get(builtSetting, on: $0) }) == nil else { return false }
+        try await rebuild(database)
+        return true
     }
 
     /// The setting a purge of check-ins writes: the last local day whose check-ins may be partly deleted.
