@@ -112,14 +112,22 @@ extension CSV {
     /// RFC 4180 text with CRLF line ends and a UTF-8 byte-order mark, so Excel opens Vietnamese text correctly.
     /// A field starting with = + - @ is prefixed with an apostrophe: a spreadsheet must not run it as a formula.
     public static func write(header: [String], rows: [[String]]) -> String {
+        var out = byteOrderMark
+        for row in [header] + rows { out += line(row) }
+        return out
+    }
+
+    public static let byteOrderMark = "\u{FEFF}"
+
+    /// One record with its CRLF, fields quoted when needed and guarded against formulas (see `write`); for writers
+    /// that stream a file line by line.
+    public static func line(_ fields: [String]) -> String {
         func field(_ raw: String) -> String {
             var value = raw
             if let first = value.first, "=+-@".contains(first), Double(value) == nil { value = "'" + value }
             guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
             return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
-        var out = "\u{FEFF}"
-        for row in [header] + rows { out += row.map(field).joined(separator: ",") + "\r\n" }
-        return out
+        return fields.map(field).joined(separator: ",") + "\r\n"
     }
 }

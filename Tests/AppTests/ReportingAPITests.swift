@@ -81,6 +81,22 @@ import TestSupport
                 #expect(svg.2.components(separatedBy: "<path data-code=").count - 1 == shapes)
                 if area == "731" { #expect(svg.2.contains(#"data-code="25993""#) && svg.2.contains("1 ca F0 trong 7 ngày")) }
             }
+            // The day's F0 list, streamed as CSV, for those who may read cases; the daily report page for the leader.
+            let csv = try await client.execute(uri: "/api/v1/reports/f0.csv?area=731&from=\(today)", method: .get, headers: .bearer(cdc)) {
+                ($0.status, $0.headers[.contentType], String(buffer: $0.body))
+            }
+            #expect(csv.0 == .ok && csv.1?.hasPrefix("text/csv") == true)
+            let records = try CSV.parse(String(csv.2.drop { $0 == "\u{FEFF}" }))
+            #expect(records.count == 2 && records[0].fields.first == "case_id" && records[1].fields.contains("Trần Văn Số Liệu"), "\(records)")
+            #expect(try await call(client, .get, "/api/v1/reports/f0.csv", token: leader).0 == .forbidden, "leaders see figures, not names")
+            #expect(try await call(client, .get, "/api/v1/reports/people.csv", token: cdc).0 == .notFound)
+            let checkins = try await client.execute(uri: "/api/v1/reports/checkins.csv?from=\(today)", method: .get, headers: .bearer(cdc)) {
+                ($0.status, String(buffer: $0.body))
+            }
+            #expect(checkins.0 == .ok && checkins.1.hasPrefix("\u{FEFF}event_id,"))
+            let daily = try await client.execute(uri: "/reports/daily?date=\(today)", method: .get, headers: cookie) { ($0.status, String(buffer: $0.body)) }
+            #expect(daily.0 == .ok && daily.1.contains("Thành phố Biên Hòa") && daily.1.contains("<tfoot><tr><th scope=\"row\">"))
+
             // The printable page and the dashboard page render for the leader.
             let page = try await client.execute(uri: "/dashboard", method: .get, headers: cookie) { ($0.status, String(buffer: $0.body)) }
             #expect(page.0 == .ok && page.1.contains("data-measure=\"f0_new\"") && page.1.contains("<svg"))

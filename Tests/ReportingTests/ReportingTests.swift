@@ -326,3 +326,48 @@ enum MapGeometryProbe {
         }
     }
 }
+
+@Suite struct ReportExportTests {
+    /// 12,001 F0 in the area (and others outside it or out of range): the export holds exactly those, in pages of at
+    /// most `pageSize` rows, so memory stays bounded whatever the size.
+    @Test(arguments: TestDatabases.kinds)
+    func exportsComeInBoundedPagesAndHoldExactlyTheAreasRows(kind: DatabaseKind) async throws {
+        try await ReportingWorld.with(kind) { w in
+            let n = 12_001
+            var persons: [[BulkValue]] = []
+            var cases: [[BulkValue]] = []
+            let now = Date()
+            for i in 0..<(n + 300) {
+                let id = Int64(1_000_000 + i)
+                let commune = i < n ? (i % 2 == 0 ? "25993" : "26002") : (i % 2 == 0 ? "26071" : "25993")
+                let day = i < n ? "2021-08-1\(i % 5)" : (i % 2 == 0 ? "2021-08-12" : "2021-09-01")
+                persons.append([.int(id), .text("Người \(i), \"trích\""), .text("nguoi \(i)"), .text("qr\(id)"), .text(commune), .instant(now), .instant(now)])
+                cases.append([.int(id), .int(id), .text("F0"), .text(commune), .text(day), .text(day), .text("pending"), .instant(now), .instant(now)])
+            }
+            try await w.db.bulkInsert("persons", columns: ["id", "full_name", "name_folded", "qr_token", "commune_code", "created_at", "updated_at"], rows: persons)
+            try await w.db.bulkInsert("cases", columns: ["id", "person_id", "classification", "commune_code", "reported_on", "confirmed_on", "follow_up",
+                                                         "created_at", "updated_at"], rows: cases)
+            let exports = ReportExports(database: w.db, statistics: Statistics(database: w.db, areas: AreaStore(database: w.db)))
+            let stream = try await exports.open(.f0, area: "731", from: "2021-08-10", to: "2021-08-14", by: w.admin, trace: w.trace)
+            var sizes: [Int] = []
+            var ids: [String] = []
+            try await stream.forEachPage { rows in
+                sizes.append(rows.count)
+                ids += rows.map { $0[0] }
+                #expect(rows.allSatisfy { $0.count == ReportKind.f0.header.count })
+            }
+            #expect(sizes == [5_000, 5_000, 2_001] || (sizes.allSatisfy { $0 <= ReportExports.pageSize } && sizes.reduce(0, +) == n), "\(sizes)")
+            #expect(ids == (0..<n).map { String(1_000_000 + $0) }, "every case of the area and range, once, in order")
+            #expect(try await w.count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'export:f0'") == 1)
+            // A district officer elsewhere is refused (audited); a leader has no case lists.
+            let accounts = AccountStore(database: w.db, hasher: PasswordHasher(cost: 4))
+            let longKhanh = try await accounts.createAsOperator(NewAccount(username: "longkhanh", displayName: "LK", password: "long-enough-pw",
+                                                                           role: .districtOfficer, scopeCode: "732"), trace: .cli("t")).principal
+            let leader = try await accounts.createAsOperator(NewAccount(username: "leader", displayName: "L", password: "long-enough-pw",
+                                                                        role: .leader, scopeCode: "75"), trace: .cli("t")).principal
+            await #expect(throws: AccessDenied.self) { try await exports.open(.f0, area: "731", from: "2021-08-10", to: "2021-08-14", by: longKhanh, trace: w.trace) }
+            await #expect(throws: AccessDenied.self) { try await exports.open(.contacts, area: "75", from: "2021-08-10", to: "2021-08-14", by: leader, trace: w.trace) }
+            await #expect(throws: ValidationFailure.self) { try await exports.open(.f0, area: "75", from: "2021-08-14", to: "2021-08-10", by: w.admin, trace: w.trace) }
+        }
+    }
+}

@@ -316,6 +316,13 @@ enum OpenAPIDocument {
                   tag: "reporting", secured: true,
                   parameters: [pathParameter("layer", "incidence or risk"), query("area", "unit code (default: your scope)"), query("date", "day (default today)")],
                   responses: ["200": ("image/svg+xml", nil), "404": ("Unknown layer or area", "Problem")].merging(errors) { a, _ in a }),
+        Operation(method: "get", path: "/api/v1/reports/{kind}.csv",
+                  summary: "A list as CSV, streamed page by page (f0, contacts, tests, checkins) for an area and a range of days; audited",
+                  tag: "reporting", secured: true,
+                  parameters: [pathParameter("kind", "f0, contacts, tests or checkins"), query("area", "unit code (default: your scope)"),
+                               query("from", "first day (default today)"), query("to", "last day (default from; at most 3 years)")],
+                  responses: ["200": ("text/csv", nil), "404": ("Unknown report or area", "Problem"), "422": ("Bad range", "Problem")]
+                    .merging(errors) { a, _ in a }),
         Operation(method: "get", path: "/api/v1/dashboard",
                   summary: "The operations dashboard's figures: headline measures (today, 7/14/28 days, 28 daily values), active F0, top communes, backlog",
                   tag: "reporting", secured: true, parameters: [query("area", "unit code (default: your scope)"), query("date", "day (default today)")],

@@ -58,6 +58,19 @@ struct ReportingController {
                                                      for: principal, trace: context.trace())
             return Self.svg(svg)
         }
+        // Lists as CSV, written page by page while the client reads (a million rows never sit in memory).
+        router.get("/api/v1/reports/{kind}.csv") { request, context -> Response in
+            let principal = try context.requirePrincipal()
+            let name = try context.parameters.require("kind")
+            guard let kind = ReportKind(rawValue: name) else {
+                throw NotFound("No report \(name): \(ReportKind.allCases.map { $0.rawValue + ".csv" }.joined(separator: ", ")).")
+            }
+            let q = request.uri.queryParameters
+            let today = LocalDay.string(Date())
+            let stream = try await services.reports.open(kind, area: q.get("area") ?? principal.scopeCode, from: q.get("from") ?? today,
+                                                         to: q.get("to") ?? q.get("from") ?? today, by: principal, trace: context.trace())
+            return Self.csvStream(stream)
+        }
         router.get("/api/v1/dashboard") { request, context -> JSONResponse<DashboardSnapshot> in
             let principal = try context.requirePrincipal()
             let q = request.uri.queryParameters
@@ -70,5 +83,21 @@ struct ReportingController {
     static func svg(_ text: String) -> Response {
         Response(status: .ok, headers: [.contentType: "image/svg+xml; charset=utf-8", .cacheControl: "no-store"],
                  body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// The export as a streamed CSV download (BOM, header, then each page as it is read).
+    static func csvStream(_ stream: ReportStream) -> Response {
+        let body = ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: CSV.byteOrderMark + CSV.line(stream.kind.header)))
+            try await stream.forEachPage { rows in
+                var text = ""
+                text.reserveCapacity(rows.count * 96)
+                for row in rows { text += CSV.line(row) }
+                try await writer.write(ByteBuffer(string: text))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .cacheControl: "no-store",
+                                               .contentDisposition: "attachment; filename=\"\(stream.filename)\""], body: body)
     }
 }

@@ -74,6 +74,7 @@ public enum SentinelApplication {
         CasePages(services: services, pages: pages).register(on: router)
         NoticePages(services: services, pages: pages).register(on: router)
         DashboardPages(services: services, pages: pages).register(on: router)
+        ReportPages(services: services, pages: pages).register(on: router)
         return router
     }
 

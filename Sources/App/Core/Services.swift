@@ -37,6 +37,7 @@ public struct Services: Sendable {
     public let boundaries: BoundaryStore
     public let maps: EpidemicMaps
     public let dashboard: Dashboard
+    public let reports: ReportExports
 
     public init(config: AppConfig, database: Database) throws {
         self.config = config
@@ -70,6 +71,7 @@ public struct Services: Sendable {
         self.maps = EpidemicMaps(statistics: statistics, risk: riskLevels, areas: areas, districts: try! BoundaryReader.bundledDistricts(),
                                  imported: boundaries)
         self.dashboard = Dashboard(database: database, statistics: statistics, risk: riskLevels)
+        self.reports = ReportExports(database: database, statistics: statistics)
         let keys = KeyStore(directory: URL(fileURLWithPath: config.keysDirectory))
         // A demo server makes its own keys; a real one is given them (`sentinel keys init`) and can verify without.
         if config.demo, !keys.isInitialised { try keys.initialise() }

@@ -1,0 +1,203 @@
+import Accounts
+import Domain
+import Foundation
+import Geography
+import SQLKit
+import Storage
+
+/// The lists the province exports for a range of days and an area, as CSV written page by page: a page is read,
+/// written out and dropped before the next is read, so a million rows never sit in memory and no transaction stays
+/// open while the client reads.
+public enum ReportKind: String, CaseIterable, Codable, Sendable {
+    /// Confirmed cases by confirmation day.
+    case f0
+    /// F1 and F2 contacts by the day they were classified.
+    case contacts
+    /// Individual test results by result time.
+    case tests
+    /// Check-ins by check-in time (an outbreak investigation's raw material).
+    case checkins
+
+    var permission: Permission {
+        switch self {
+        case .f0, .contacts: .readCases
+        case .tests: .readTests
+        case .checkins: .readCheckIns
+        }
+    }
+
+    enum ColumnType { case text, integer, instant }
+
+    /// The selected columns of the paged reports, in header order, with how to read each.
+    var columns: [(String, ColumnType)] {
+        switch self {
+        case .f0: [("id", .integer), ("full_name", .text), ("birth_year", .integer), ("sex", .text), ("id_number", .text), ("phone", .text),
+                   ("commune_code", .text), ("confirmed_on", .text), ("onset_on", .text), ("severity", .text), ("care_place", .text),
+                   ("outcome", .text), ("outcome_on", .text)]
+        case .contacts: [("id", .integer), ("classification", .text), ("full_name", .text), ("birth_year", .integer), ("phone", .text),
+                         ("commune_code", .text), ("reported_on", .text), ("last_exposure_on", .text), ("quarantine_setting", .text),
+                         ("quarantine_start", .text), ("quarantine_end", .text), ("released_on", .text), ("follow_up", .text)]
+        case .tests: [("id", .integer), ("full_name", .text), ("birth_year", .integer), ("phone", .text), ("commune_code", .text),
+                      ("tube_barcode", .text), ("method", .text), ("pooled", .integer), ("outcome", .text), ("sampled_at", .instant),
+                      ("resulted_at", .instant)]
+        case .checkins: []
+        }
+    }
+
+    public var header: [String] {
+        switch self {
+        case .f0: ["case_id", "full_name", "birth_year", "sex", "id_number", "phone", "commune_code", "confirmed_on", "onset_on", "severity",
+                   "care_place", "outcome", "outcome_on"]
+        case .contacts: ["case_id", "classification", "full_name", "birth_year", "phone", "commune_code", "reported_on", "last_exposure_on",
+                         "quarantine_setting", "quarantine_start", "quarantine_end", "released_on", "follow_up"]
+        case .tests: ["test_id", "full_name", "birth_year", "phone", "commune_code", "tube", "method", "pooled", "outcome", "sampled_at", "resulted_at"]
+        case .checkins: ["event_id", "checked_in_at", "checked_out_at", "venue", "venue_commune", "full_name", "phone"]
+        }
+    }
+}
+
+public struct ReportExports: Sendable {
+    let database: Database
+    let statistics: Statistics
+    let gate: AccessGate
+
+    public init(database: Database, statistics: Statistics) {
+        self.database = database
+        self.statistics = statistics
+        self.gate = AccessGate(database: database)
+    }
+
+    /// Rows read per page.
+    public static let pageSize = 5_000
+    /// Check-ins are read in windows of this many seconds (their time index), however many fall in one.
+    static let checkInWindow: TimeInterval = 600
+
+    /// Checks the role and the area (refusals audited), records the export in the audit log, and returns the stream.
+    public func open(_ kind: ReportKind, area code: String, from: String, to: String, by principal: Principal,
+                     trace: RequestTrace) async throws -> ReportStream {
+        var v = Validator()
+        v.require(LocalDay.isValid(from), "from", "a day as YYYY-MM-DD")
+        v.require(LocalDay.isValid(to), "to", "a day as YYYY-MM-DD")
+        try v.check()
+        let days = Statistics.daysBetween(from, to).count
+        guard days >= 1, days <= StatsQuery.maxDays else { throw ValidationFailure([FieldError("to", "on or after from, at most 3 years later")]) }
+        guard let unit = try await statistics.areas.unit(code: code, vintage: Statistics.vintage) else { throw AreaNotFound(code: code) }
+        try await gate.require(principal, kind.permission, area: unit.code, entity: "report", entityID: kind.rawValue, trace: trace)
+        try await AuditLog(database: database).append(AuditEntry(principal: principal, action: "export:\(kind.rawValue)", entity: "report",
+                                                                 entityID: "\(from)..\(to)", areaCode: unit.code, context: trace))
+        return ReportStream(kind: kind, area: unit.code, from: from, to: to, database: database)
+    }
+}
+
+/// One export, read page by page.
+public struct ReportStream: Sendable {
+    public let kind: ReportKind
+    public let area: String
+    public let from: String
+    public let to: String
+    let database: Database
+
+    public var filename: String { "\(kind.rawValue)-\(area)-\(from)-\(to).csv" }
+
+    /// Calls `body` with each page of rows, in order, until the last.
+    public func forEachPage(_ body: ([[String]]) async throws -> Void) async throws {
+        let scope = ScopeFilter(scopeCode: area)
+        switch kind {
+        case .checkins:
+            guard let start = LocalDay.start(from), let end = LocalDay.adding(1, to: to).flatMap(LocalDay.start) else { return }
+            var windowStart = start
+            while windowStart < end {
+                let windowEnd = min(windowStart.addingTimeInterval(ReportExports.checkInWindow), end)
+                let rows = try await database.read { db in
+                    try await db.raw("""
+                        SELECT k.event_id, k.checked_in_at, k.checked_out_at, v.name AS venue, k.commune_code, p.full_name, p.phone
+                        FROM checkins k JOIN venues v ON v.id = k.venue_id JOIN persons p ON p.id = k.person_id
+                        WHERE k.checked_in_at >= \(bind: windowStart) AND k.checked_in_at < \(bind: windowEnd) AND \(scope.predicate("k.commune_code"))
+                        ORDER BY k.checked_in_at, k.event_id
+                        """).all().map { row -> [String] in
+                        [try row.decode(column: "event_id", as: String.self), Self.clock(try row.decode(column: "checked_in_at", as: Date.self)),
+                         try row.decode(column: "checked_out_at", as: Date?.self).map(Self.clock) ?? "", try row.decode(column: "venue", as: String.self),
+                         try row.decode(column: "commune_code", as: String.self), try row.decode(column: "full_name", as: String.self),
+                         try row.decode(column: "phone", as: String?.self) ?? ""]
+                    }
+                }
+                if !rows.isEmpty { try await body(rows) }
+                windowStart = windowEnd
+            }
+        case .f0, .contacts, .tests:
+            var last: Int64 = 0
+            while true {
+                let after = last
+                let next = try await database.read { db in try await self.page(after: after, scope: scope, on: db) }
+                guard let lastID = next.lastID else { return }
+                try await body(next.rows)
+                last = lastID
+                if next.rows.count < ReportExports.pageSize { return }
+            }
+        }
+    }
+
+    func page(after last: Int64, scope: ScopeFilter, on db: any SQLDatabase) async throws -> (rows: [[String]], lastID: Int64?) {
+        let limit = ReportExports.pageSize
+        let query: SQLQueryString
+        switch kind {
+        case .f0:
+            query = """
+                SELECT c.id, p.full_name, p.birth_year, p.sex, p.id_number, p.phone, c.commune_code, c.confirmed_on, c.onset_on, c.severity,
+                       c.care_place, c.outcome, c.outcome_on
+                FROM cases c JOIN persons p ON p.id = c.person_id
+                WHERE c.id > \(bind: last) AND c.classification = 'F0' AND COALESCE(c.confirmed_on, c.reported_on) BETWEEN \(bind: from) AND \(bind: to)
+                  AND \(scope.predicate("c.commune_code"))
+                ORDER BY c.id LIMIT \(literal: limit)
+                """
+        case .contacts:
+            query = """
+                SELECT c.id, c.classification, p.full_name, p.birth_year, p.phone, c.commune_code, c.reported_on, c.last_exposure_on,
+                       c.quarantine_setting, c.quarantine_start, c.quarantine_end, c.released_on, c.follow_up
+                FROM cases c JOIN persons p ON p.id = c.person_id
+                WHERE c.id > \(bind: last) AND c.classification IN ('F1', 'F2') AND c.reported_on BETWEEN \(bind: from) AND \(bind: to)
+                  AND \(scope.predicate("c.commune_code"))
+                ORDER BY c.id LIMIT \(literal: limit)
+                """
+        case .tests:
+            let start = LocalDay.start(from) ?? Date.distantPast
+            let end = LocalDay.adding(1, to: to).flatMap(LocalDay.start) ?? Date.distantFuture
+            query = """
+                SELECT t.id, p.full_name, p.birth_year, p.phone, t.commune_code, s.tube_barcode, t.method, s.pooled, t.outcome, t.sampled_at, t.resulted_at
+                FROM person_tests t JOIN persons p ON p.id = t.person_id JOIN samples s ON s.id = t.sample_id
+                WHERE t.id > \(bind: last) AND t.resulted_at >= \(bind: start) AND t.resulted_at < \(bind: end) AND \(scope.predicate("t.commune_code"))
+                ORDER BY t.id LIMIT \(literal: limit)
+                """
+        case .checkins:
+            return ([], nil)
+        }
+        let rows = try await db.raw(query).all()
+        let columns = kind.columns
+        var out: [[String]] = []
+        out.reserveCapacity(rows.count)
+        for row in rows {
+            // Decoded by declared type: PostgreSQL hands an integer's raw bytes to a String decode.
+            out.append(try columns.map { name, type in
+                switch type {
+                case .text: try row.decode(column: name, as: String?.self) ?? ""
+                case .integer: try row.decode(column: name, as: Int64?.self).map(String.init) ?? ""
+                case .instant: try row.decode(column: name, as: Date?.self).map(Self.clock) ?? ""
+                }
+            })
+        }
+        let lastID = try rows.last.map { try $0.decode(column: "id", as: Int64.self) }
+        return (out, lastID)
+    }
+
+    /// Local time as people read it: "2021-08-12 15:30".
+    static func clock(_ date: Date) -> String {
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+    }
+
+    static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = LocalDay.timeZone
+        return calendar
+    }()
+}
