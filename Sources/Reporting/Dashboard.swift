@@ -4,6 +4,7 @@ import Foundation
 import Geography
 import SQLKit
 import Storage
+import Synchronization
 
 /// One headline figure: the day's value, sums over 7/14/28 days, the 7 days before for the trend, and 28 daily values.
 public struct Headline: Codable, Sendable, Equatable {
@@ -46,11 +47,28 @@ public struct Dashboard: Sendable {
     let database: Database
     let statistics: Statistics
     let risk: RiskLevels
+    /// Live figures per area and day, shared by every open page for `liveMaxAge`: twenty leaders watching the province
+    /// cost the database one computation a second, not twenty.
+    let liveCache = LiveCache()
+    static let liveMaxAge: TimeInterval = 0.9
 
     public init(database: Database, statistics: Statistics, risk: RiskLevels) {
         self.database = database
         self.statistics = statistics
         self.risk = risk
+    }
+
+    final class LiveCache: Sendable {
+        private let entries = Mutex<[String: (at: Date, figures: LiveFigures)]>([:])
+        func get(_ key: String, now: Date) -> LiveFigures? {
+            entries.withLock { $0[key].flatMap { now.timeIntervalSince($0.at) < Dashboard.liveMaxAge ? $0.figures : nil } }
+        }
+        func put(_ key: String, _ figures: LiveFigures, now: Date) {
+            entries.withLock { entries in
+                entries = entries.filter { now.timeIntervalSince($0.value.at) < Dashboard.liveMaxAge }
+                entries[key] = (now, figures)
+            }
+        }
     }
 
     public static let headlineMeasures: [Measure] = [.f0New, .f1New, .f2New, .recovered, .deaths, .checkins, .declarationsFlagged, .samples, .tests,
@@ -125,6 +143,14 @@ public struct Dashboard: Sendable {
     /// The figures the live feed sends: today's and the last 7 days' value of each headline measure, the active F0
     /// and the backlog. Small enough to compute every two seconds per open page.
     public func live(_ unit: AreaUnit, day: String) async throws -> LiveFigures {
+        let key = unit.code + "|" + day
+        if let cached = liveCache.get(key, now: Date()) { return cached }
+        let figures = try await computeLive(unit, day: day)
+        liveCache.put(key, figures, now: Date())
+        return figures
+    }
+
+    func computeLive(_ unit: AreaUnit, day: String) async throws -> LiveFigures {
         let from = LocalDay.adding(-27, to: day) ?? day
         let days = Statistics.daysBetween(from, day)
         let byDay = try await statistics.counts(Self.headlineMeasures, area: unit.code, from: from, to: day, byCommune: false)

@@ -52,7 +52,7 @@ import TestSupport
                 (response.headers[.contentType], String(buffer: response.body))
             }
             #expect(feed.0?.hasPrefix("text/event-stream") == true)
-            #expect(feed.1.hasPrefix("event: figures\ndata: ") && feed.1.contains(#""f0_new":1"#), "\(feed.1)")
+            #expect(feed.1.hasPrefix("retry: 3000\n\nevent: figures\ndata: ") && feed.1.contains(#""f0_new":1"#), "\(feed.1)")
 
             // Bad questions name what is wrong.
             let (unknown, unknownBody, _) = try await call(client, .get, "/api/v1/stats?measure=f0_new,f9_new", token: leader)

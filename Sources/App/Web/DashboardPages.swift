@@ -3,6 +3,7 @@ import Domain
 import Foundation
 import Hummingbird
 import Reporting
+import ServiceLifecycle
 
 /// The operations page (`/dashboard`), its live feed (`/dashboard/events`, server-sent events) and a printable map
 /// (`/dashboard/map`). Everything is drawn on the server; the page's script only swaps numbers and the map.
@@ -47,8 +48,10 @@ struct DashboardPages {
                                                      for: principal, trace: context.trace())
             return ReportingController.svg(svg)
         }
-        // One event when the page opens, then one whenever a figure changes (checked every two seconds); a comment
-        // line every 20 seconds keeps proxies from closing the stream. `limit` ends it after that many events.
+        // One event when the page opens, then one whenever a figure changes (checked every second); a comment
+        // line every 20 seconds keeps proxies from closing the stream. A stream ends after five minutes (the browser
+        // reconnects by itself) or when the server shuts down, so a restart never waits on open pages. `limit` ends it
+        // after that many events.
         router.get("/dashboard/events") { request, context -> Response in
             let principal = try context.requirePrincipal()
             let q = request.uri.queryParameters
@@ -60,7 +63,8 @@ struct DashboardPages {
                 var sent = 0
                 var quiet = 0
                 let started = ContinuousClock.now
-                while sent < limit && ContinuousClock.now - started < .seconds(1800) && !Task.isCancelled {
+                try await writer.write(ByteBuffer(string: "retry: 3000\n\n"))
+                while sent < limit && ContinuousClock.now - started < .seconds(300) && !Task.isCancelled && !Task.isShuttingDownGracefully {
                     let live = try await dashboard.live(unit, day: LocalDay.string(Date()))
                     let json = String(decoding: try JSONEncoder.sentinel.encode(live), as: UTF8.self)
                     if json != last {
@@ -70,10 +74,10 @@ struct DashboardPages {
                         quiet = 0
                     } else {
                         quiet += 1
-                        if quiet % 10 == 0 { try await writer.write(ByteBuffer(string: ": still here\n\n")) }
+                        if quiet % 20 == 0 { try await writer.write(ByteBuffer(string: ": still here\n\n")) }
                     }
                     if sent >= limit { break }
-                    try await Task.sleep(for: .seconds(2))
+                    try? await Task.sleep(for: .seconds(1))
                 }
                 try await writer.finish(nil)
             }
