@@ -18,6 +18,7 @@ struct BenchReportingCommand: AsyncParsableCommand {
     @Option(help: "Rounds of the computation from the records (slow).") var rawRounds = 3
 
     func run() async throws {
+        setvbuf(stdout, nil, _IOLBF, 0)   // progress lines as they come, also into a file
         let db = try await Database.open(try DatabaseURL(parsing: database), logger: Environment.logger("sentinel.bench"))
         do {
             try await measure(db)

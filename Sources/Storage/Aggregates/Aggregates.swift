@@ -95,16 +95,26 @@ public enum Aggregates {
             let kept = try await Settings.get(purgedThroughSetting, on: db)
             for source in MeasureSource.allCases {
                 let names = source.measures.map(\.rawValue)
-                var since: Double?
-                if source == .checkins, let kept {
-                    try await db.raw("DELETE FROM daily_counts WHERE measure IN (\(binds: names)) AND day > \(bind: kept)").run()
-                    since = try nextDayStart(after: kept)
-                } else {
-                    try await db.raw("DELETE FROM daily_counts WHERE measure IN (\(binds: names))").run()
+                if source == .checkins {
+                    // Day by day: each day's group-by sorts in memory, where one over 100 M rows spills to disk for minutes.
+                    let since = try kept.map(nextDayStart(after:))
+                    if let kept {
+                        try await db.raw("DELETE FROM daily_counts WHERE measure IN (\(binds: names)) AND day > \(bind: kept)").run()
+                    } else {
+                        try await db.raw("DELETE FROM daily_counts WHERE measure IN (\(binds: names))").run()
+                    }
+                    for window in try await checkInDays(since: since, on: db) {
+                        try await db.raw("""
+                            INSERT INTO daily_counts (measure, day, commune_code, n)
+                            SELECT measure, day, commune_code, n FROM (\(source.contributions(database.kind, keys: nil, window: window))) c
+                            """).run()
+                    }
+                    continue
                 }
+                try await db.raw("DELETE FROM daily_counts WHERE measure IN (\(binds: names))").run()
                 try await db.raw("""
                     INSERT INTO daily_counts (measure, day, commune_code, n)
-                    SELECT measure, day, commune_code, n FROM (\(source.contributions(database.kind, keys: nil, since: since))) c
+                    SELECT measure, day, commune_code, n FROM (\(source.contributions(database.kind, keys: nil))) c
                     """).run()
             }
             try await Settings.set(builtSetting, ISO8601DateFormatter().string(from: Date()), on: db)
@@ -157,12 +167,30 @@ public enum Aggregates {
                                   checkInsSince: Date? = nil) async throws -> [Key: Int64] {
         var result: [Key: Int64] = [:]
         for source in sources {
-            let since = source == .checkins ? checkInsSince?.timeIntervalSince1970 : nil
-            for row in try await db.raw(source.contributions(kind(db), keys: nil, since: since)).all() {
-                result[try key(row)] = try row.decode(column: "n", as: Int64.self)
+            let windows: [(start: Double, end: Double)?] = source == .checkins
+                ? try await checkInDays(since: checkInsSince?.timeIntervalSince1970, on: db) : [nil]
+            for window in windows {
+                for row in try await db.raw(source.contributions(kind(db), keys: nil, window: window)).all() {
+                    result[try key(row)] = try row.decode(column: "n", as: Int64.self)
+                }
             }
         }
         return result
+    }
+
+    /// Local days holding check-ins (from `since` on), as [start, end) windows of epoch seconds.
+    static func checkInDays(since: Double?, on db: any SQLDatabase) async throws -> [(start: Double, end: Double)] {
+        let from: SQLQueryString = since.map { " WHERE checked_in_at >= \(bind: Date(timeIntervalSince1970: $0))" } ?? ""
+        let row = try await db.raw("SELECT MIN(checked_in_at) AS a, MAX(checked_in_at) AS b FROM checkins\(from)").first()
+        guard let first = try row?.decode(column: "a", as: Date?.self), let last = try row?.decode(column: "b", as: Date?.self),
+              var start = LocalDay.start(LocalDay.string(first)) else { return [] }
+        var windows: [(start: Double, end: Double)] = []
+        while start <= last {
+            guard let next = LocalDay.adding(1, to: LocalDay.string(start)).flatMap(LocalDay.start) else { break }
+            windows.append((max(start.timeIntervalSince1970, since ?? -.infinity), next.timeIntervalSince1970))
+            start = next
+        }
+        return windows
     }
 
     // MARK: Helpers

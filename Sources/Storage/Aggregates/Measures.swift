@@ -64,8 +64,8 @@ public enum MeasureSource: String, CaseIterable, Sendable {
     public var measures: [Measure] { Measure.allCases.filter { $0.source == self } }
 
     /// `(measure, commune_code, day, n)` for the records whose key is in `keys`, or for all records when `keys` is
-    /// nil; `since` (check-ins only) limits it to records on or after an instant.
-    func contributions(_ kind: DatabaseKind, keys: [any Encodable & Sendable]?, since: Double? = nil) -> SQLQueryString {
+    /// nil; `window` (check-ins only) limits it to records checked in within [start, end) (epoch seconds).
+    func contributions(_ kind: DatabaseKind, keys: [any Encodable & Sendable]?, window: (start: Double, end: Double)? = nil) -> SQLQueryString {
         func only(_ column: String) -> SQLQueryString {
             keys.map { " AND \(unsafeRaw: column) IN (\(binds: $0))" } ?? ""
         }
@@ -98,7 +98,9 @@ public enum MeasureSource: String, CaseIterable, Sendable {
                     GROUP BY c.id, c.commune_code, h.classification) entered
                 """
         case .checkins:
-            let from: SQLQueryString = since.map { " AND checked_in_at >= \(unsafeRaw: Self.instant($0, kind))" } ?? ""
+            let from: SQLQueryString = window.map {
+                " AND checked_in_at >= \(unsafeRaw: Self.instant($0.start, kind)) AND checked_in_at < \(unsafeRaw: Self.instant($0.end, kind))"
+            } ?? ""
             rows = """
                 SELECT 'checkins' AS measure, commune_code, \(unsafeRaw: day("checked_in_at")) AS day FROM checkins
                 WHERE 1 = 1\(only("event_id"))\(from)
