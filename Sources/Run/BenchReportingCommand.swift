@@ -18,7 +18,6 @@ struct BenchReportingCommand: AsyncParsableCommand {
     @Option(help: "Rounds of the computation from the records (slow).") var rawRounds = 3
 
     func run() async throws {
-        setvbuf(stdout, nil, _IOLBF, 0)   // progress lines as they come, also into a file
         let db = try await Database.open(try DatabaseURL(parsing: database), logger: Environment.logger("sentinel.bench"))
         do {
             try await measure(db)
@@ -42,13 +41,13 @@ struct BenchReportingCommand: AsyncParsableCommand {
              try await db.raw("SELECT COUNT(*) AS n FROM checkins").first()!.decode(column: "n", as: Int.self),
              try await db.raw("SELECT COUNT(*) AS n FROM persons").first()!.decode(column: "n", as: Int.self))
         }
-        print("province: \(counts.2) people, \(counts.1) check-ins, \(counts.0) cases (\(added) added now); dashboard day \(lastDay)")
+        say("province: \(counts.2) people, \(counts.1) check-ins, \(counts.0) cases (\(added) added now); dashboard day \(lastDay)")
 
         var started = Date()
         try await Aggregates.rebuild(db)
         let rebuild = Date().timeIntervalSince(started)
         let rows = try await db.read { try await $0.raw("SELECT COUNT(*) AS n FROM daily_counts").first()!.decode(column: "n", as: Int.self) }
-        print(String(format: "aggregates rebuild (every measure from every record): %.1f s, %d daily counts", rebuild, rows))
+        say(String(format: "aggregates rebuild (every measure from every record): %.1f s, %d daily counts", rebuild, rows))
 
         let statistics = Statistics(database: db, areas: areas)
         let risk = RiskLevels(database: db, areas: areas, rules: try .bundled())
@@ -88,19 +87,19 @@ struct BenchReportingCommand: AsyncParsableCommand {
         let snapshot = try await dashboard.snapshot(province, day: lastDay)
         for headline in snapshot.headlines {
             let expected = fromRecords.filter { $0.key.measure == headline.measure && $0.key.day >= from && $0.key.day <= lastDay }.values.reduce(0, +)
-            if expected != headline.last28 { print("MISMATCH \(headline.measure): dashboard \(headline.last28), records \(expected)") }
+            if expected != headline.last28 { say("MISMATCH \(headline.measure): dashboard \(headline.last28), records \(expected)") }
         }
 
-        print("| read | p50 | p95 | max |")
-        print("|---|---|---|---|")
+        say("| read | p50 | p95 | max |")
+        say("|---|---|---|---|")
         for (label, samples) in table {
             let s = samples.sorted()
             func pct(_ p: Double) -> Double { s[min(s.count - 1, Int((Double(s.count) * p).rounded(.up)) - 1)] }
-            print(String(format: "| %@ | %.1f ms | %.1f ms | %.1f ms |", label, pct(0.5), pct(0.95), s.last!))
+            say(String(format: "| %@ | %.1f ms | %.1f ms | %.1f ms |", label, pct(0.5), pct(0.95), s.last!))
         }
         let dash = table[0].1.sorted()[table[0].1.count / 2]
         let rawMedian = raw.sorted()[raw.count / 2]
-        print(String(format: "records / daily counts (medians, province dashboard): %.0f×", rawMedian / dash))
+        say(String(format: "records / daily counts (medians, province dashboard): %.0f×", rawMedian / dash))
     }
 
     /// Adds cases in bulk until the province holds `cases`: 40 % F0 confirmed over the 90 days up to `lastDay` (recovered
@@ -141,4 +140,10 @@ struct BenchReportingCommand: AsyncParsableCommand {
         try await db.bulkInsert("case_classifications", columns: ["case_id", "classification", "changed_at", "reason"], rows: history)
         return caseRows.count
     }
+}
+
+/// A line on standard output, flushed at once so a long run shows its progress even when written to a file.
+func say(_ line: String) {
+    print(line)
+    fflush(nil)
 }
