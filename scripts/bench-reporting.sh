@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Reporting on a synthetic province (3.1 M people, ~100 M check-ins, 100,000 cases), in one run on one database:
+#  1. in-process (sentinel bench-reporting): the dashboard's figures and the maps from the daily counts, beside the same
+#     headline figures computed from the records;
+#  2. through HTTP: GET /api/v1/dashboard and /api/v1/maps/…svg (wrk, 2 connections, p50/p95/p99);
+#  3. a large CSV export streamed (check-ins of one district over one day), rows/s and the server's memory growth.
+# Usage: scripts/bench-reporting.sh [seconds, default 15]   PROVINCE=sqlite://… (default .bench/province.sqlite, from bench-tracing.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${1:-15}
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
+source scripts/bench-lib.sh
+build_binaries
+DB=${PROVINCE:-sqlite://$PWD/.bench/province.sqlite}
+echo "== in-process, same database, same run"
+"$SENTINEL" bench-reporting --database "$DB" --cases 100000 --rounds 30 --raw-rounds 3
+echo
+echo "== through HTTP"
+export SENTINEL_CHECKIN_RETENTION_DAYS=60   # the purge must not delete the oldest simulated day mid-run
+start_servers 18490 18491 "$DB"
+export AUTH=$(demo_token 18490 demo-epidemiologist)
+DAY=$(curl -fs -H "Authorization: Bearer $AUTH" "http://127.0.0.1:18490/api/v1/stats?measure=checkins&from=2000-01-01&to=2002-12-31" >/dev/null 2>&1; \
+  python3 -c "
+import sqlite3,sys,datetime
+u='$DB'
+t=sqlite3.connect(u[len('sqlite://'):]).execute('SELECT MAX(checked_in_at) FROM checkins').fetchone()[0]
+print((datetime.datetime.fromtimestamp(t, datetime.timezone.utc)+datetime.timedelta(hours=7)).date())")
+for target in "/api/v1/dashboard?area=75&date=$DAY" "/api/v1/maps/risk.svg?area=75&date=$DAY" "/api/v1/maps/incidence.svg?area=731&date=$DAY"; do
+  export TARGET=$target
+  out=$(wrk -t2 -c2 -d"${DURATION}s" --latency -s scripts/get.lua http://127.0.0.1:18490)
+  echo "| GET $target | $(awk '/Requests\/sec/ {print $2}' <<<"$out") req/s | p50 $(awk '$1=="50%" {print $2}' <<<"$out") | $(grep '^p95' <<<"$out") | p99 $(awk '$1=="99%" {print $2}' <<<"$out") | non-2xx $(awk '/Non-2xx/ {print $5}' <<<"$out") |"
+done
+echo
+echo "== streamed export: check-ins of Biên Hòa on $DAY"
+PID=${PIDS[0]}
+echo 5 > /proc/$PID/clear_refs 2>/dev/null || true   # resets the peak (VmHWM) to the current size
+before=$(awk '/VmRSS/ {print $2}' /proc/$PID/status)
+start=$(date +%s.%N)
+curl -fs -H "Authorization: Bearer $AUTH" "http://127.0.0.1:18490/api/v1/reports/checkins.csv?area=731&from=$DAY&to=$DAY" -o "$DIR/export.csv"
+end=$(date +%s.%N)
+peak=$(awk '/VmHWM/ {print $2}' /proc/$PID/status)
+rows=$(($(wc -l < "$DIR/export.csv") - 1))
+python3 -c "print('rows %d in %.1f s = %.0f rows/s; server RSS before %.0f MB, peak during %.0f MB (growth %.0f MB); file %.0f MB' % ($rows, $end-$start, $rows/($end-$start), $before/1024, $peak/1024, ($peak-$before)/1024, $(stat -c %s "$DIR/export.csv")/1048576))"
