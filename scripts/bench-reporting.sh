@@ -13,7 +13,7 @@ source scripts/bench-lib.sh
 build_binaries
 DB=${PROVINCE:-sqlite://$PWD/.bench/province.sqlite}
 echo "== in-process, same database, same run"
-"$SENTINEL" bench-reporting --database "$DB" --cases 100000 --rounds 30 --raw-rounds 3
+"$SENTINEL" bench-reporting --database "$DB" --cases 100000 --rounds 30 --raw-rounds 1
 echo
 echo "== through HTTP"
 export SENTINEL_CHECKIN_RETENTION_DAYS=60   # the purge must not delete the oldest simulated day mid-run
