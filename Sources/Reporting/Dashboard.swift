@@ -118,26 +118,38 @@ public struct Dashboard: Sendable {
         let scope = ScopeFilter(scopeCode: unit.code)
         return try await database.read { db in
             var states = CaseStates()
-            for row in try await db.raw("""
-                SELECT COALESCE(severity, 'unknown') AS severity, COALESCE(care_place, 'unknown') AS care_place, COUNT(*) AS n FROM cases
-                WHERE classification = 'F0' AND outcome IS NULL AND \(scope.predicate("commune_code"))
-                GROUP BY COALESCE(severity, 'unknown'), COALESCE(care_place, 'unknown')
-                """).all() {
+            for row in try await db.raw(Self.activeQuery(scope)).all() {
                 let n = try row.decode(column: "n", as: Int64.self)
                 states.bySeverity[try row.decode(column: "severity", as: String.self), default: 0] += n
                 states.byCarePlace[try row.decode(column: "care_place", as: String.self), default: 0] += n
             }
-            states.untraced = try await db.raw("""
-                SELECT COUNT(*) AS n FROM cases c
-                WHERE c.classification = 'F0' AND c.outcome IS NULL AND \(scope.predicate("c.commune_code"))
-                  AND NOT EXISTS (SELECT 1 FROM trace_runs r WHERE r.case_id = c.id)
-                """).first()!.decode(column: "n", as: Int64.self)
-            states.uncontacted = try await db.raw("""
-                SELECT COUNT(*) AS n FROM cases WHERE classification IN ('F1', 'F2') AND follow_up = 'pending'
-                  AND \(scope.predicate("commune_code"))
-                """).first()!.decode(column: "n", as: Int64.self)
+            states.untraced = try await db.raw(Self.untracedQuery(scope)).first()!.decode(column: "n", as: Int64.self)
+            states.uncontacted = try await db.raw(Self.uncontactedQuery(scope)).first()!.decode(column: "n", as: Int64.self)
             return states
         }
+    }
+
+    // The three reads of open cases; each is answered from the `cases_states` index alone (a test checks the plans).
+    public static func activeQuery(_ scope: ScopeFilter) -> SQLQueryString {
+        """
+        SELECT COALESCE(severity, 'unknown') AS severity, COALESCE(care_place, 'unknown') AS care_place, COUNT(*) AS n FROM cases
+        WHERE classification = 'F0' AND outcome IS NULL AND \(scope.predicate("commune_code"))
+        GROUP BY COALESCE(severity, 'unknown'), COALESCE(care_place, 'unknown')
+        """
+    }
+
+    public static func untracedQuery(_ scope: ScopeFilter) -> SQLQueryString {
+        """
+        SELECT COUNT(*) AS n FROM cases c
+        WHERE c.classification = 'F0' AND c.outcome IS NULL AND \(scope.predicate("c.commune_code"))
+          AND NOT EXISTS (SELECT 1 FROM trace_runs r WHERE r.case_id = c.id)
+        """
+    }
+
+    public static func uncontactedQuery(_ scope: ScopeFilter) -> SQLQueryString {
+        """
+        SELECT COUNT(*) AS n FROM cases WHERE classification IN ('F1', 'F2') AND follow_up = 'pending' AND \(scope.predicate("commune_code"))
+        """
     }
 
     /// The figures the live feed sends: today's and the last 7 days' value of each headline measure, the active F0
@@ -150,7 +162,8 @@ public struct Dashboard: Sendable {
         return figures
     }
 
-    func computeLive(_ unit: AreaUnit, day: String) async throws -> LiveFigures {
+    /// The live figures computed now (what `live` caches).
+    public func computeLive(_ unit: AreaUnit, day: String) async throws -> LiveFigures {
         let from = LocalDay.adding(-27, to: day) ?? day
         let days = Statistics.daysBetween(from, day)
         let byDay = try await statistics.counts(Self.headlineMeasures, area: unit.code, from: from, to: day, byCommune: false)

@@ -54,5 +54,6 @@ public enum Migrations {
         M0007_Testing.migration,
         M0008_TestRegistrations.migration,
         M0009_Aggregates.migration,
+        M0010_OpenCaseStates.migration,
     ]
 }

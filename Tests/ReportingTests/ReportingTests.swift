@@ -371,3 +371,18 @@ enum MapGeometryProbe {
         }
     }
 }
+
+@Suite struct DashboardPlanTests {
+    /// The dashboard reads the open cases every second per area: on SQLite each read must come from the `cases_states`
+    /// index alone (no row of `cases` read), or it slows with every case the province holds.
+    @Test func theOpenCaseReadsAreAnsweredFromTheStatesIndex() async throws {
+        try await ReportingWorld.with(.sqlite) { w in
+            let scope = ScopeFilter(scopeCode: "75")
+            for query in [Dashboard.activeQuery(scope), Dashboard.untracedQuery(scope), Dashboard.uncontactedQuery(scope)] {
+                let plan = try await QueryPlan.lines(query, kind: .sqlite, analyzing: "cases", on: w.db)
+                #expect(plan.contains { $0.contains("COVERING INDEX cases_states") }, "\(plan)")
+                #expect(!plan.contains { $0.hasPrefix("SCAN cases") || $0.hasPrefix("SCAN c") }, "\(plan)")
+            }
+        }
+    }
+}
