@@ -25,8 +25,14 @@ import sqlite3,sys,datetime
 u='$DB'
 t=sqlite3.connect(u[len('sqlite://'):]).execute('SELECT MAX(checked_in_at) FROM checkins').fetchone()[0]
 print((datetime.datetime.fromtimestamp(t, datetime.timezone.utc)+datetime.timedelta(hours=7)).date())")
-for target in "/api/v1/dashboard?area=75&date=$DAY" "/api/v1/maps/risk.svg?area=75&date=$DAY" "/api/v1/maps/incidence.svg?area=731&date=$DAY"; do
+# The page itself signs in through the login form (a web session cookie).
+curl -s -c "$DIR/cj" -b "$DIR/cj" http://127.0.0.1:18490/login -o "$DIR/login.html"
+CSRF=$(grep -o 'name="_csrf" value="[^"]*"' "$DIR/login.html" | head -1 | sed 's/.*value="//;s/"//')
+curl -s -c "$DIR/cj" -b "$DIR/cj" -X POST http://127.0.0.1:18490/login --data-urlencode "_csrf=$CSRF" -d "next=/&username=demo-leader&password=sentinel-demo" -o /dev/null
+PAGE_COOKIE="sentinel_session=$(awk '$6=="sentinel_session" {print $7}' "$DIR/cj")"
+for target in "/dashboard?area=75&date=$DAY" "/api/v1/dashboard?area=75&date=$DAY" "/api/v1/maps/risk.svg?area=75&date=$DAY" "/api/v1/maps/incidence.svg?area=731&date=$DAY"; do
   export TARGET=$target
+  if [[ $target == /dashboard* ]]; then export COOKIE=$PAGE_COOKIE; else unset COOKIE; fi
   out=$(wrk -t2 -c2 -d"${DURATION}s" --latency -s scripts/get.lua http://127.0.0.1:18490)
   echo "| GET $target | $(awk '/Requests\/sec/ {print $2}' <<<"$out") req/s | p50 $(awk '$1=="50%" {print $2}' <<<"$out") | $(grep '^p95' <<<"$out") | p99 $(awk '$1=="99%" {print $2}' <<<"$out") | non-2xx $(awk '/Non-2xx/ {print $5}' <<<"$out") |"
 done
