@@ -80,8 +80,9 @@ public struct Dashboard: Sendable {
         return try await snapshot(unit, day: day)
     }
 
-    public func snapshot(_ unit: AreaUnit, day: String) async throws -> DashboardSnapshot {
-        let from = LocalDay.adding(-27, to: day)!
+    /// The headline measures over the 28 days ending `day`: the page's cards and the live feed both read this.
+    func headlines(_ unit: AreaUnit, day: String) async throws -> (days: [String], headlines: [Headline]) {
+        let from = LocalDay.adding(-27, to: day) ?? day
         let days = Statistics.daysBetween(from, day)
         let byDay = try await statistics.counts(Self.headlineMeasures, area: unit.code, from: from, to: day, byCommune: false)
         let headlines = Self.headlineMeasures.map { measure -> Headline in
@@ -90,6 +91,11 @@ public struct Dashboard: Sendable {
             return Headline(measure: measure.rawValue, today: values.last ?? 0, last7: sum(7), previous7: values.dropLast(7).suffix(7).reduce(0, +),
                             last14: sum(14), last28: sum(28), daily: values)
         }
+        return (days, headlines)
+    }
+
+    public func snapshot(_ unit: AreaUnit, day: String) async throws -> DashboardSnapshot {
+        let (days, headlines) = try await self.headlines(unit, day: day)
         let tests7 = headlines.first { $0.measure == Measure.tests.rawValue }?.last7 ?? 0
         let positives7 = headlines.first { $0.measure == Measure.positives.rawValue }?.last7 ?? 0
 
@@ -164,22 +170,13 @@ public struct Dashboard: Sendable {
 
     /// The live figures computed now (what `live` caches).
     public func computeLive(_ unit: AreaUnit, day: String) async throws -> LiveFigures {
-        let from = LocalDay.adding(-27, to: day) ?? day
-        let days = Statistics.daysBetween(from, day)
-        let byDay = try await statistics.counts(Self.headlineMeasures, area: unit.code, from: from, to: day, byCommune: false)
+        let headlines = try await self.headlines(unit, day: day).headlines
         let states = try await cases(under: unit)
-        var figures: [String: [String: Int64]] = ["today": [:], "last7": [:], "previous7": [:], "last14": [:], "last28": [:]]
-        for measure in Self.headlineMeasures {
-            let values = days.map { byDay[measure]?[$0] ?? 0 }
-            let name = measure.rawValue
-            figures["today"]![name] = values.last ?? 0
-            figures["last7"]![name] = values.suffix(7).reduce(0, +)
-            figures["previous7"]![name] = values.dropLast(7).suffix(7).reduce(0, +)
-            figures["last14"]![name] = values.suffix(14).reduce(0, +)
-            figures["last28"]![name] = values.reduce(0, +)
+        func by(_ value: (Headline) -> Int64) -> [String: Int64] {
+            Dictionary(uniqueKeysWithValues: headlines.map { ($0.measure, value($0)) })
         }
-        return LiveFigures(day: day, today: figures["today"]!, last7: figures["last7"]!, previous7: figures["previous7"]!, last14: figures["last14"]!,
-                           last28: figures["last28"]!, active: states.bySeverity.values.reduce(0, +), untraced: states.untraced,
+        return LiveFigures(day: day, today: by(\.today), last7: by(\.last7), previous7: by(\.previous7), last14: by(\.last14),
+                           last28: by(\.last28), active: states.bySeverity.values.reduce(0, +), untraced: states.untraced,
                            uncontacted: states.uncontacted)
     }
 }

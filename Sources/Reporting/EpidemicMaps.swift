@@ -45,12 +45,7 @@ public struct EpidemicMaps: Sendable {
         let weekStart = LocalDay.adding(-6, to: day) ?? day
         let incidence = try await statistics.counts([.f0New], area: unit.code, from: weekStart, to: day, byCommune: true)[.f0New] ?? [:]
         let communes = try await statistics.communes(under: unit)
-        var cases: [String: Int64] = [:]
-        for commune in communes {
-            let n = incidence[commune.code] ?? 0
-            cases[commune.code, default: 0] += n
-            if let district = commune.parentCode { cases[district, default: 0] += n }
-        }
+        let cases = try await statistics.rolledUp(incidence, communes: communes)
         func region(_ u: AreaUnit) -> MapRegion {
             let a = assessments[u.code]
             let n = cases[u.code] ?? 0

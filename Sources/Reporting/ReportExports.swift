@@ -79,7 +79,7 @@ public struct ReportExports: Sendable {
         v.require(LocalDay.isValid(from), "from", "a day as YYYY-MM-DD")
         v.require(LocalDay.isValid(to), "to", "a day as YYYY-MM-DD")
         try v.check()
-        let days = Statistics.daysBetween(from, to).count
+        let days = StatsQuery.days(from: from, to: to)
         guard days >= 1, days <= StatsQuery.maxDays else { throw ValidationFailure([FieldError("to", "on or after from, at most 3 years later")]) }
         guard let unit = try await statistics.areas.unit(code: code, vintage: Statistics.vintage) else { throw AreaNotFound(code: code) }
         try await gate.require(principal, kind.permission, area: unit.code, entity: "report", entityID: kind.rawValue, trace: trace)

@@ -101,14 +101,7 @@ public struct RiskLevels: Sendable {
         if let ruleSet, let from = LocalDay.adding(-(ruleSet.windowDays - 1), to: day), let measure = Measure(rawValue: ruleSet.measure) {
             windowFrom = from
             let counts = try await statistics.counts([measure], area: unit.code, from: from, to: day, byCommune: true)[measure] ?? [:]
-            for commune in communes {
-                let n = counts[commune.code] ?? 0
-                cases[commune.code, default: 0] += n
-                if let district = commune.parentCode {
-                    cases[district, default: 0] += n
-                    if let province = try await areas.unit(code: district, vintage: Statistics.vintage)?.parentCode { cases[province, default: 0] += n }
-                }
-            }
+            cases = try await statistics.rolledUp(counts, communes: communes)
         }
         let announced = try await announcedLevels(units.map(\.code), on: day)
         var result: [String: RiskAssessment] = [:]

@@ -189,6 +189,19 @@ public struct Statistics: Sendable {
         }
     }
 
+    /// Per-commune counts summed up the hierarchy: each commune, its district and its province get the commune's count.
+    func rolledUp(_ byCommune: [String: Int64], communes: [AreaUnit]) async throws -> [String: Int64] {
+        var totals: [String: Int64] = [:]
+        for commune in communes {
+            let n = byCommune[commune.code] ?? 0
+            totals[commune.code, default: 0] += n
+            guard let district = commune.parentCode else { continue }
+            totals[district, default: 0] += n
+            if let province = try await areas.unit(code: district, vintage: Self.vintage)?.parentCode { totals[province, default: 0] += n }
+        }
+        return totals
+    }
+
     public static func daysBetween(_ from: String, _ to: String) -> [String] {
         var days: [String] = []
         var day = from
