@@ -122,7 +122,8 @@ let package = Package(
         .target(
             name: "Simulation",
             dependencies: ["Domain", "Storage", "Geography", "ContactTracing", .product(name: "SQLKit", package: "sql-kit")],
-            resources: [.copy("Resources/dong-nai-ehr-records-2022.csv")]
+            resources: [.copy("Resources/dong-nai-ehr-records-2022.csv"), .copy("Resources/vn-ncsc-daily-cases-2020-2022.csv"),
+                        .copy("Resources/README.md")]
         ),
         // The composition root: HTTP API, web pages, middleware, metrics.
         .target(

@@ -31,7 +31,7 @@ public struct CaseFacts: Sendable, Codable, Equatable {
          ("lastExposureOn", lastExposureOn), ("quarantineStart", quarantineStart), ("quarantineEnd", quarantineEnd), ("releasedOn", releasedOn)]
     }
 
-    func validate(into v: inout Validator) {
+    public func validate(into v: inout Validator) {
         for (name, value) in days {
             if let day = value { v.require(LocalDay.isValid(day) && day >= "2019-12-01", name, "a day as YYYY-MM-DD") }
         }

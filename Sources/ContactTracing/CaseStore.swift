@@ -49,8 +49,9 @@ public struct CaseStore: Sendable {
 
     /// Inserts a case (inside the caller's transaction) with its first history entry. Throws `CaseExists`. No access
     /// check: for the stores here and for trusted bulk writers (the simulator) that validated their input.
+    @discardableResult
     public static func insert(person: Int64, as classification: Classification, commune: String, facts: CaseFacts, reason: String,
-                       by account: Int64?, rules: QuarantineRuleTable, now: Date, on db: any SQLDatabase) async throws {
+                       by account: Int64?, rules: QuarantineRuleTable, now: Date, on db: any SQLDatabase) async throws -> Int64 {
         if let existing = try await db.raw("SELECT id FROM cases WHERE person_id = \(bind: person)").first() {
             throw CaseExists(caseId: try existing.decode(column: "id", as: Int64.self))
         }
@@ -70,7 +71,9 @@ public struct CaseStore: Sendable {
                     \(bind: now), \(bind: now), \(bind: account))
             RETURNING id
             """).first()!
-        try await history(try row.decode(column: "id", as: Int64.self), classification, reason: reason, by: account, now: now, on: db)
+        let id = try row.decode(column: "id", as: Int64.self)
+        try await history(id, classification, reason: reason, by: account, now: now, on: db)
+        return id
     }
 
     static func history(_ id: Int64, _ classification: Classification, reason: String, by account: Int64?, now: Date, on db: any SQLDatabase) async throws {
@@ -122,20 +125,26 @@ public struct CaseStore: Sendable {
 
     static func confirmingPositive(person: Int64, commune: String, resultDay: String, sampledOn: String, reference: String,
                                    by account: Int64?, rules: QuarantineRuleTable, now: Date, on db: any SQLDatabase) async throws -> Int64 {
-        let reason = "positive test \(reference)"
+        var facts = CaseFacts()
+        facts.confirmedOn = resultDay
+        facts.sampledOn = sampledOn
+        facts.testReference = reference
+        return try await confirming(person: person, commune: commune, facts: facts, reason: "positive test \(reference)", by: account, rules: rules,
+                                    now: now, on: db)
+    }
+
+    /// Makes the person a confirmed case with these facts (inside the caller's transaction): a new F0, or an
+    /// F1/F2/suspected case upgraded to F0 (history kept, an earlier sampling day kept). An existing F0 keeps its
+    /// confirmation. No access check, no count deltas: for the stores here and trusted bulk writers (the simulator).
+    @discardableResult
+    public static func confirming(person: Int64, commune: String, facts new: CaseFacts, reason: String,
+                                  by account: Int64?, rules: QuarantineRuleTable, now: Date, on db: any SQLDatabase) async throws -> Int64 {
         guard let current = try await record(person: person, on: db) else {
-            var facts = CaseFacts()
-            facts.confirmedOn = resultDay
-            facts.sampledOn = sampledOn
-            facts.testReference = reference
-            try await insert(person: person, as: .f0, commune: commune, facts: facts, reason: reason, by: account, rules: rules, now: now, on: db)
-            return try await record(person: person, on: db)!.id
+            return try await insert(person: person, as: .f0, commune: commune, facts: new, reason: reason, by: account, rules: rules, now: now, on: db)
         }
         guard current.classification != .f0 else { return current.id }
-        var facts = current.facts
-        facts.confirmedOn = resultDay
-        facts.sampledOn = facts.sampledOn ?? sampledOn
-        facts.testReference = reference
+        var facts = current.facts.merging(new)
+        facts.sampledOn = current.facts.sampledOn ?? new.sampledOn
         try await write(facts, of: current, classification: .f0, now: now, rules: rules, on: db)
         try await history(current.id, .f0, reason: reason, by: account, now: now, on: db)
         return current.id

@@ -7,7 +7,7 @@ import Storage
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Write a synthetic Dong Nai (people, households, places, check-ins, confirmed cases) into the database.",
+        abstract: "Write a synthetic Dong Nai (people, households, places, check-ins, an epidemic with its cases, contacts and tests) into the database.",
         discussion: """
             The same --seed and sizes give the same data. An interrupted run continues where it stopped when run again with the \
             same options; --restart removes what an earlier simulation wrote and starts over.
@@ -18,7 +18,8 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Days of check-ins, ending yesterday.") var days: Int = 28
     @Option(help: "The last simulated day, YYYY-MM-DD (default yesterday).") var lastDay: String?
     @Option(help: "Seed of the generator.") var seed: UInt64 = 20210901
-    @Option(help: "Confirmed cases to seed (default by scale).") var cases: Int?
+    @Option(help: "The reported day (2021-…, Dong Nai's series) whose curve the epidemic follows from the first simulated day.")
+    var from: String = "2021-09-01"
     @Flag(help: "Remove an earlier simulation's rows first.") var restart = false
     @Flag(help: "No progress lines.") var quiet = false
     @Flag(help: "Also time the bare bulk insert of this database, for comparison.") var compareRaw = false
@@ -30,7 +31,8 @@ struct SimulateCommand: AsyncParsableCommand {
         options.seed = seed
         options.people = people ?? scale.people
         options.days = days
-        options.cases = cases ?? scale.cases
+        guard LocalDay.isValid(from) else { throw ValidationError("--from must be YYYY-MM-DD") }
+        options.epidemicFrom = from
         if let lastDay {
             guard LocalDay.isValid(lastDay) else { throw ValidationError("--last-day must be YYYY-MM-DD") }
             options.lastDay = lastDay

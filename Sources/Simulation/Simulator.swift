@@ -15,15 +15,6 @@ public enum SimulationScale: String, CaseIterable, Sendable {
         case .province: 3_100_000
         }
     }
-
-    /// Confirmed cases seeded for investigators to open (the epidemic model is not written yet).
-    public var cases: Int {
-        switch self {
-        case .tiny: 10
-        case .small: 60
-        case .province: 500
-        }
-    }
 }
 
 public struct SimulationOptions: Sendable {
@@ -33,10 +24,11 @@ public struct SimulationOptions: Sendable {
     /// The last simulated local day; check-ins run up to its evening (default: yesterday, so the data is recent).
     public var lastDay: String = LocalDay.adding(-1, to: LocalDay.string(Date()))!
     public var nearDuplicateShare: Double = 0.005
-    public var cases: Int = SimulationScale.tiny.cases
+    /// The reported day the epidemic's first simulated day follows (the real curve from there, scaled).
+    public var epidemicFrom: String = "2021-09-01"
     public init() {}
 
-    public var signature: String { "seed=\(seed) people=\(people) days=\(days) last=\(lastDay) dup=\(nearDuplicateShare) cases=\(cases)" }
+    public var signature: String { "seed=\(seed) people=\(people) days=\(days) last=\(lastDay) dup=\(nearDuplicateShare) epidemic=\(epidemicFrom)" }
 }
 
 public struct SimulationSummary: Sendable {
@@ -58,8 +50,8 @@ public struct SimulationConflict: Error, CustomStringConvertible {
     public let description: String
 }
 
-/// Writes a synthetic province through the bulk path: people in households, places, weeks of check-ins, then
-/// seeded confirmed cases. Resumable: each phase (and each day of check-ins) is committed with a marker in
+/// Writes a synthetic province through the bulk path: people in households, places, weeks of check-ins with an
+/// epidemic spreading through them, then its confirmed cases, their tests and their quarantined household contacts. Resumable: each phase (and each day of check-ins) is committed with a marker in
 /// `settings`; a rerun with the same options continues where it stopped, `restart` removes what it wrote first.
 public struct Simulator: Sendable {
     public let database: Database
@@ -107,10 +99,8 @@ public struct Simulator: Sendable {
         let personBase = Int64(try await setting("person_base")!)!
         let venueBase = Int64(try await setting("venue_base")!)!
 
-        let communes = try await AreaStore(database: database).children(of: nil, vintage: "2021")
-            .filter { $0.level == .province }.asyncFlatMap { province in try await communesOf(province.code) }
         progress.begin("model", total: options.people)
-        let model = try ProvinceModel(communes: communes, people: options.people, seed: options.seed)
+        let model = try await provinceModel()
         progress.advance(by: options.people)
         summary.phases.append(.init(name: "model", rows: options.people, seconds: progress.end()))
 
@@ -126,17 +116,25 @@ public struct Simulator: Sendable {
             summary.phases.append(try await writeVenues(model, base: venueBase))
             try await set("venues_done", "1")
         }
-        if try await setting("checkins_done") == nil {
-            let indexes = try await droppedIndexes(on: "checkins")
-            let firstDay = Int(try await setting("checkins_day") ?? "0")!
-            // A day interrupted half-way is written again from its start.
-            try await database.write { try await $0.raw("DELETE FROM checkins WHERE event_id >= \(bind: Self.eventID(day: firstDay, 0))").run() }
-            summary.phases.append(try await writeCheckIns(model, personBase: personBase, venueBase: venueBase, fromDay: firstDay))
-            try await restore(indexes, on: "checkins", into: &summary)
-            try await set("checkins_done", "1")
-        }
+        let writeCheckIns = try await setting("checkins_done") == nil
         if try await setting("cases_done") == nil {
-            summary.phases.append(try await seedCases(model, personBase: personBase))
+            // Movements and the epidemic are one day-by-day process (isolated people stay home); when the check-ins
+            // are already written the days are replayed without writing, to reach the same epidemic.
+            var indexes: [(name: String, definition: String)] = []
+            var firstDay = options.days
+            if writeCheckIns {
+                indexes = try await droppedIndexes(on: "checkins")
+                firstDay = Int(try await setting("checkins_day") ?? "0")!
+                // A day interrupted half-way is written again from its start.
+                try await database.write { try await $0.raw("DELETE FROM checkins WHERE event_id >= \(bind: Self.eventID(day: firstDay, 0))").run() }
+            }
+            let (phase, epidemic) = try await simulateDays(model, personBase: personBase, venueBase: venueBase, writingFrom: firstDay)
+            summary.phases.append(phase)
+            if writeCheckIns {
+                try await restore(indexes, on: "checkins", into: &summary)
+                try await set("checkins_done", "1")
+            }
+            summary.phases.append(try await writeEpidemic(epidemic, model, personBase: personBase))
             try await set("cases_done", "1")
         }
         if try await setting("aggregates_done") == nil {
@@ -154,6 +152,13 @@ public struct Simulator: Sendable {
         }
         summary.seconds = Date().timeIntervalSince(started)
         return summary
+    }
+
+    /// The people and places of the options' province, in memory (areas from the database).
+    func provinceModel() async throws -> ProvinceModel {
+        let communes = try await AreaStore(database: database).children(of: nil, vintage: "2021")
+            .filter { $0.level == .province }.asyncFlatMap { province in try await communesOf(province.code) }
+        return try ProvinceModel(communes: communes, people: options.people, seed: options.seed)
     }
 
     /// Inserts one million pre-generated check-in-shaped rows into a scratch table without indexes, by the same
@@ -346,98 +351,62 @@ public struct Simulator: Sendable {
         return .init(name: "venues", rows: rows.count, seconds: progress.end())
     }
 
-    /// Each day: work (Monday–Saturday) or school (Monday–Friday) with a check-out after the shift, and errands —
-    /// market, food, shops, offices, worship (more on Sundays), health station, bus — mostly in the home commune.
-    private func writeCheckIns(_ model: ProvinceModel, personBase: Int64, venueBase: Int64, fromDay: Int) async throws -> SimulationSummary.Phase {
-        let columns = ["event_id", "venue_id", "person_id", "commune_code", "checked_in_at", "checked_out_at", "received_at"]
-        let expected = Int(Double(model.age.count) * 1.2) * options.days
-        progress.begin("checkins", total: expected)
-        let startedAt = Date()
-        var pipeline = BulkPipeline(database: database, table: "checkins", columns: columns, progress: progress)
-        let errandTypes: [VenueType] = [.market, .restaurant, .other, .agency, .church, .hospital, .transport]
-        let weekday = WeightedChoice([35, 30, 20, 4, 5, 3, 3])
-        let sunday = WeightedChoice([25, 30, 15, 0, 25, 3, 2])
-        for day in fromDay..<options.days {
-            guard let dayName = LocalDay.adding(day - options.days + 1, to: options.lastDay), let midnight = LocalDay.start(dayName) else { continue }
-            let dow = Calendar(identifier: .gregorian).dateComponents(in: LocalDay.timeZone, from: midnight).weekday!  // 1 = Sunday
-            var rng = SimRandom(seed: options.seed).fork(1000 + UInt64(day))
-            var rows: [[BulkValue]] = []
-            rows.reserveCapacity(Self.batch)
-            var n = 0
-            func emit(_ person: Int, _ venue: Int32, _ inAt: Double, _ outAt: Double?) {
-                let v = model.venues[Int(venue)]
-                let checkIn = midnight.addingTimeInterval(inAt)
-                rows.append([.text(Self.eventID(day: day, n)), .int(venueBase + Int64(venue)), .int(personBase + Int64(person)),
-                             .text(model.communes[v.commune].code), .instant(checkIn), outAt.map { .instant(midnight.addingTimeInterval($0)) } ?? .null,
-                             .instant(checkIn)])
-                n += 1
-            }
-            for i in model.age.indices {
-                let place = model.placeOfDay[i]
-                if place >= 0 {
-                    let school = (6...17).contains(model.age[i])
-                    if (school ? (2...6).contains(dow) : dow != 1), rng.chance(school ? 0.95 : 0.9) {
-                        let inAt = (school ? 6.75 : 7.0) * 3600 + rng.normal(0, school ? 600 : 1800)
-                        let stay = (school ? rng.int(4...8) : rng.int(8...9)) * 3600 + rng.int(0...3600)
-                        emit(i, place, inAt, rng.chance(0.9) ? inAt + Double(stay) : nil)
-                    }
-                }
-                guard model.age[i] >= 12 else { continue }
-                let errands = rng.chance(0.62) ? (rng.chance(0.3) ? 2 : 1) : 0
-                for _ in 0..<errands {
-                    let type = errandTypes[(dow == 1 ? sunday : weekday).pick(&rng)]
-                    var home = Int(model.commune[i])
-                    if rng.chance(0.15), let others = model.communesOfDistrict[model.communes[home].district] { home = rng.pick(others) }
-                    guard let choices = model.errandVenues[home][type], !choices.isEmpty else { continue }
-                    let venue = rng.pick(choices)
-                    let inAt = Double(rng.int(6 * 3600...21 * 3600))
-                    let dwell = Double(model.venues[Int(venue)].dwellMinutes * 60)
-                    emit(i, venue, inAt, rng.chance(0.7) ? inAt + dwell * (0.3 + rng.unit()) : nil)
-                }
-                if rows.count >= Self.batch {
-                    try await pipeline.submit(rows)
-                    rows.removeAll(keepingCapacity: true)
-                }
-            }
-            try await pipeline.submit(rows)
-            try await pipeline.finish()
-            try await set("checkins_day", String(day + 1))
+    /// The reported curve the epidemic follows, scaled to this population, for the simulated days and the
+    /// calibration's horizon after them.
+    func quotas(horizon: Int) throws -> [Int] {
+        let series = try ReportedSeries.bundled()
+        guard options.epidemicFrom >= series.first, let end = LocalDay.adding(options.days - 1, to: options.epidemicFrom), end <= series.last else {
+            throw SimulationConflict(description: "--from must leave \(options.days) reported days between \(series.first) and \(series.last)")
         }
-        return .init(name: "checkins", rows: pipeline.written, seconds: max(progress.end(), Date().timeIntervalSince(startedAt)))
+        return series.quotas(from: options.epidemicFrom, count: options.days + horizon, people: options.people)
     }
 
-    /// Confirmed cases among people who were out on the last days, for the investigators to trace.
-    private func seedCases(_ model: ProvinceModel, personBase: Int64) async throws -> SimulationSummary.Phase {
-        var rng = SimRandom(seed: options.seed).fork(4)
-        progress.begin("cases", total: options.cases)
-        let rules = try QuarantineRuleTable.bundled()
-        var opened = 0
-        var tries = 0
-        while opened < options.cases && tries < options.cases * 20 {
-            tries += 1
-            let i = rng.int(0...(model.age.count - 1))
-            guard model.placeOfDay[i] >= 0 else { continue }
-            var facts = CaseFacts()
-            let confirmed = LocalDay.adding(-rng.int(0...2), to: options.lastDay)!
-            facts.confirmedOn = confirmed
-            facts.sampledOn = LocalDay.adding(-1, to: confirmed)
-            if rng.chance(0.6) { facts.onsetOn = LocalDay.adding(-rng.int(1...3), to: confirmed) }
-            facts.severity = [Severity.asymptomatic, .mild, .mild, .mild, .moderate, .severe][rng.int(0...5)]
-            facts.carePlace = facts.severity == .severe ? .tier2 : .home
-            facts.testReference = "SIM-\(Self.pad(opened + 1, 6))"
-            let commune = model.communes[Int(model.commune[i])].code
-            do {
-                try await database.write { [facts, stamp] db in
-                    try await CaseStore.insert(person: personBase + Int64(i), as: .f0, commune: commune, facts: facts, reason: "simulated positive test",
-                                               by: nil, rules: rules, now: stamp, on: db)
+    /// Day by day: the morning's reports (confirmed people isolate, their households quarantine), everyone's movements
+    /// (written as check-ins from `writingFrom` on), the day's infections, the evening's calibration.
+    func simulateDays(_ model: ProvinceModel, personBase: Int64, venueBase: Int64, writingFrom firstDay: Int) async throws
+        -> (SimulationSummary.Phase, Epidemic)
+    {
+        let columns = ["event_id", "venue_id", "person_id", "commune_code", "checked_in_at", "checked_out_at", "received_at"]
+        let writing = firstDay < options.days
+        let name = writing ? "checkins" : "epidemic"
+        progress.begin(name, total: writing ? Int(Double(model.age.count) * 1.2) * (options.days - firstDay) : options.days)
+        let startedAt = Date()
+        var pipeline = BulkPipeline(database: database, table: "checkins", columns: columns, progress: progress)
+        var epidemic = Epidemic(model: model, quotas: try quotas(horizon: Epidemic.Parameters().horizon), days: options.days, seed: options.seed)
+        let movement = Movement(model: model, seed: options.seed)
+        var presences = DayPresences()
+        for day in 0..<options.days {
+            guard let dayName = LocalDay.adding(day - options.days + 1, to: options.lastDay), let midnight = LocalDay.start(dayName) else { continue }
+            let dow = Calendar(identifier: .gregorian).dateComponents(in: LocalDay.timeZone, from: midnight).weekday!  // 1 = Sunday
+            epidemic.report(day: day)
+            movement.presences(day: day, dow: dow, into: &presences) { epidemic.staysHome($0, on: day) }
+            if day >= firstDay {
+                var rows: [[BulkValue]] = []
+                rows.reserveCapacity(Self.batch)
+                for k in 0..<presences.count {
+                    let venue = Int(presences.venue[k])
+                    let checkIn = midnight.addingTimeInterval(presences.inAt[k])
+                    let out = presences.outAt[k]
+                    rows.append([.text(Self.eventID(day: day, k)), .int(venueBase + Int64(venue)), .int(personBase + Int64(presences.person[k])),
+                                 .text(model.communes[model.venues[venue].commune].code), .instant(checkIn),
+                                 out.isNaN ? .null : .instant(midnight.addingTimeInterval(out)), .instant(checkIn)])
+                    if rows.count == Self.batch {
+                        try await pipeline.submit(rows)
+                        rows.removeAll(keepingCapacity: true)
+                    }
                 }
-                opened += 1
+                try await pipeline.submit(rows)
+                try await pipeline.finish()
+                try await set("checkins_day", String(day + 1))
+            } else if !writing {
                 progress.advance(by: 1)
-            } catch is CaseExists {
-                continue
             }
+            epidemic.transmit(day: day, presences: presences)
+            epidemic.calibrate(after: day)
         }
-        return .init(name: "cases", rows: opened, seconds: progress.end())
+        let phase = SimulationSummary.Phase(name: name, rows: writing ? pipeline.written : options.days,
+                                            seconds: max(progress.end(), Date().timeIntervalSince(startedAt)))
+        return (phase, epidemic)
     }
 
     /// Removes everything a previous simulation wrote (rows at or above its id bases), and its markers.
@@ -453,19 +422,10 @@ public struct Simulator: Sendable {
             try await database.createIndexes(indexes.filter { !existing.contains($0.name) })
         }
         try await database.write { db in
-            let cases: SQLQueryString = "SELECT id FROM cases WHERE person_id >= \(bind: personBase)"
-            try await db.raw("DELETE FROM trace_candidates WHERE run_id IN (SELECT id FROM trace_runs WHERE case_id IN (\(cases)))").run()
-            try await db.raw("DELETE FROM trace_candidates WHERE person_id >= \(bind: personBase)").run()
-            try await db.raw("DELETE FROM trace_runs WHERE case_id IN (\(cases))").run()
-            for table in ["case_sources", "case_classifications", "case_events", "venue_exposures", "declared_contacts"] {
-                try await db.raw("DELETE FROM \(ident: table) WHERE case_id IN (\(cases))").run()
-            }
-            try await db.raw("DELETE FROM case_sources WHERE source_case_id IN (\(cases))").run()
-            try await db.raw("DELETE FROM cases WHERE person_id >= \(bind: personBase)").run()
+            try await Self.removeRecords(personBase: personBase, on: db)
             try await db.raw("DELETE FROM checkins WHERE person_id >= \(bind: personBase) OR venue_id >= \(bind: venueBase)").run()
             try await db.raw("DELETE FROM venue_exposures WHERE venue_id >= \(bind: venueBase)").run()
             try await db.raw("DELETE FROM person_phones WHERE person_id >= \(bind: personBase)").run()
-            try await db.raw("DELETE FROM outbox WHERE person_id >= \(bind: personBase)").run()
             try await db.raw("DELETE FROM venues WHERE id >= \(bind: venueBase)").run()
             try await db.raw("DELETE FROM persons WHERE id >= \(bind: personBase)").run()
             try await db.raw("DELETE FROM settings WHERE key LIKE 'simulation.%'").run()

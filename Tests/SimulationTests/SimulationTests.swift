@@ -15,7 +15,6 @@ import TestSupport
         o.people = 3000
         o.days = 3
         o.lastDay = "2021-09-05"
-        o.cases = 5
         o.nearDuplicateShare = 0.02
         return o
     }
@@ -29,7 +28,8 @@ import TestSupport
                 ("persons", "id", "id, full_name, id_number, phone, birth_year, birth_date, commune_code, qr_token, address"),
                 ("venues", "id", "id, token, name, venue_type, commune_code, dwell_minutes"),
                 ("checkins", "event_id", "event_id, venue_id, person_id, checked_in_at, checked_out_at"),
-                ("cases", "person_id", "person_id, classification, confirmed_on, severity"),
+                ("cases", "person_id", "person_id, classification, confirmed_on, severity, outcome, outcome_on, quarantine_start"),
+                ("samples", "id", "id, tube_barcode, collected_at, commune_code"),
             ] {
                 for row in try await sql.raw("SELECT \(unsafeRaw: columns) FROM \(unsafeRaw: table) ORDER BY \(unsafeRaw: order)").all() {
                     for column in row.allColumns {
@@ -55,7 +55,7 @@ import TestSupport
             let summary = try await Simulator(database: db, options: Self.options(), progress: ProgressReporter(quiet: true)).run()
             let counts = Dictionary(uniqueKeysWithValues: summary.counts.map { ($0.table, $0.rows) })
             #expect(counts["persons"] == 3000 + Int(counts["persons"]! - 3000) && counts["persons"]! > 3000, "near-duplicates added")
-            #expect(counts["cases"] == 5)
+            #expect(counts["cases"]! > 0, "the epidemic's cases and contacts")
             let perPersonDay = Double(counts["checkins"]!) / 3000 / 3
             #expect((0.7...2.0).contains(perPersonDay), "\(perPersonDay) check-ins per person and day")
             // The check-in indexes are back after the load.
@@ -66,6 +66,7 @@ import TestSupport
                 try await sql.raw("DELETE FROM settings WHERE key IN ('simulation.checkins_done', 'simulation.cases_done')").run()
                 try await Settings.set("simulation.checkins_day", "1", on: sql)
                 try await sql.raw("DELETE FROM case_classifications").run()
+                try await sql.raw("DELETE FROM case_sources").run()
                 try await sql.raw("DELETE FROM cases").run()
                 try await sql.raw("DELETE FROM checkins WHERE event_id >= 's001'").run()
                 try await sql.raw("INSERT INTO checkins (event_id, venue_id, person_id, commune_code, checked_in_at, received_at) SELECT 's001000000000', venue_id, person_id, commune_code, checked_in_at, received_at FROM checkins LIMIT 1").run()

@@ -4,7 +4,7 @@ import Simulation
 import Storage
 
 /// In demo mode, fills an empty database with a synthetic province (the `small` scale: 300,000 people, four weeks of
-/// check-ins, confirmed cases to trace) in the background, so the server answers at once and the province appears
+/// check-ins with an epidemic, its cases and contacts) in the background, so the server answers at once and the province appears
 /// within a minute or so. Skipped when the database already holds a simulation; an interrupted one resumes.
 struct DemoProvinceService: Service {
     let database: Database
@@ -20,7 +20,6 @@ struct DemoProvinceService: Service {
     private func simulate() async {
         var options = SimulationOptions()
         options.people = scale.people
-        options.cases = scale.cases
         let existing = try? await database.read { try await Settings.get("simulation.signature", on: $0) }
         if let existing, existing != options.signature, (try? await database.read({ try await Settings.get("simulation.cases_done", on: $0) })) != nil {
             return  // another complete simulation (a benchmark's province): leave it
