@@ -28,4 +28,11 @@ public struct CertificateRules: Codable, Sendable, Equatable {
         else { throw CocoaError(.fileReadCorruptFile) }
         return rules
     }
+
+    /// The rules of a training database: the issuer says so in every certificate (within the schema's 80 characters).
+    public func forTraining() -> CertificateRules {
+        var rules = self
+        rules.issuerName = String(("ĐÀO TẠO – KHÔNG CÓ GIÁ TRỊ – " + issuerName).prefix(80))
+        return rules
+    }
 }

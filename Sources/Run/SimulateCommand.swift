@@ -21,6 +21,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "The reported day (2021-…, Dong Nai's series) whose curve the epidemic follows from the first simulated day.")
     var from: String = "2021-09-01"
     @Flag(help: "Remove an earlier simulation's rows first.") var restart = false
+    @Flag(help: "Mark the database as training data (a banner on every page, training certificates).") var training = false
     @Flag(help: "No progress lines.") var quiet = false
     @Flag(help: "Also time the bare bulk insert of this database, for comparison.") var compareRaw = false
     @OptionGroup var db: DatabaseOptions
@@ -42,6 +43,7 @@ struct SimulateCommand: AsyncParsableCommand {
         let database = try await Database.open(try db.resolve(Environment.reader), logger: Environment.logger("sentinel.simulate"))
         do {
             try await Migrator().migrate(database)
+            if training { try await TrainingMode.set(true, database) }
             let summary = try await Simulator(database: database, options: options, progress: ProgressReporter(quiet: quiet)).run(restart: restart, measureRaw: compareRaw)
             print(summary.resumed ? "Resumed an interrupted simulation." : "Simulated \(options.signature).")
             for phase in summary.phases {

@@ -54,7 +54,7 @@ struct Movement {
                 }
             }
             guard model.age[i] >= 12 else { continue }
-            let errands = rng.chance(0.62) ? (rng.chance(0.3) ? 2 : 1) : 0
+            let errands = rng.chance(0.64) ? (rng.chance(0.3) ? 2 : 1) : 0
             for _ in 0..<errands {
                 let type = Self.errandTypes[(dow == 1 ? Self.sunday : Self.weekday).pick(&rng)]
                 var home = Int(model.commune[i])

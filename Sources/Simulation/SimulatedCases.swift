@@ -22,7 +22,8 @@ struct SimulatedContact: Sendable {
 extension Simulator {
     /// The epidemic's records: each day's confirmed cases (F0, or a quarantined F1 upgraded with its history) with
     /// severity, place of care and outcome, their household contacts as F1 in home quarantine linked to the case,
-    /// and each confirmation's evidence — an individual RT-PCR sample with its positive result. Through the case
+    /// and the laboratory's work: each confirmation's individual positive RT-PCR, the positive pool that screening
+    /// found it in (when it had no symptoms and was not in quarantine), and negative screening pools around it. Through the case
     /// store's own insert (one transaction per day) after the same validation as user input; samples in bulk.
     func writeEpidemic(_ epidemic: Epidemic, _ model: ProvinceModel, personBase: Int64) async throws -> SimulationSummary.Phase {
         // An interrupted run wrote part of this phase: it starts again from nothing.
@@ -41,6 +42,8 @@ extension Simulator {
         progress.begin("cases", total: total)
         var rng = SimRandom(seed: options.seed).fork(4)
         var lab = LabRows(base: sampleBase)
+        var residents: [[Int32]] = Array(repeating: [], count: model.communes.count)
+        for i in model.commune.indices { residents[Int(model.commune[i])].append(Int32(i)) }
         let stamp = self.stamp
         var written = 0
         for day in 0..<options.days {
@@ -50,8 +53,27 @@ extension Simulator {
             for person in epidemic.confirmed[day] {
                 let j = Int(person)
                 let sampled = max(Int(epidemic.eligibleOn[j]), day - 3)
-                let tube = lab.add(person: personBase + Int64(j), commune: model.communes[Int(model.commune[j])].code,
-                                   sampled: LocalDay.start(name(Int16(sampled)))!, resulted: LocalDay.start(dayName)!, &rng)
+                let commune = Int(model.commune[j])
+                let sampledAt = LocalDay.start(name(Int16(sampled)))!
+                // Screening around the case: two pools of ten neighbours, negative (no one infectious that day); and
+                // when screening found the case itself (no symptoms, not in quarantine), its pool was positive first.
+                for _ in 0..<2 {
+                    let pool = neighbours(of: commune, count: 10, on: sampled, epidemic, residents, &rng)
+                    lab.add(people: pool.map { personBase + Int64($0) }, positive: false, commune: model.communes[commune].code,
+                            sampled: sampledAt, resulted: sampledAt, &rng)
+                }
+                if epidemic.onsetOn[j] == Epidemic.never, epidemic.isolatedFrom[j] >= epidemic.confirmedOn[j] {
+                    let pool = [j] + neighbours(of: commune, count: 9, on: sampled, epidemic, residents, &rng)
+                    lab.add(people: pool.map { personBase + Int64($0) }, positive: true, commune: model.communes[commune].code,
+                            sampled: LocalDay.start(name(Int16(sampled - 1)))!, resulted: LocalDay.start(name(Int16(sampled - 1)))!, &rng)
+                    // Everyone of the pool is tested again alone: the others are negative.
+                    for m in pool.dropFirst() {
+                        lab.add(people: [personBase + Int64(m)], positive: false, commune: model.communes[commune].code, sampled: sampledAt,
+                                resulted: sampledAt, &rng)
+                    }
+                }
+                let tube = lab.add(people: [personBase + Int64(j)], positive: true, commune: model.communes[commune].code,
+                                   sampled: sampledAt, resulted: LocalDay.start(dayName)!, &rng)
                 var facts = clinicalCourse(age: Int(model.age[j]), symptomatic: epidemic.onsetOn[j] != Epidemic.never, confirmed: day, &rng)
                     .facts { name(Int16($0)) }
                 facts.confirmedOn = dayName
@@ -103,6 +125,19 @@ extension Simulator {
         }
         try await lab.write(to: database)
         return .init(name: "cases", rows: written, seconds: progress.end())
+    }
+
+    /// Up to `count` residents of a commune, none infectious or isolated on that day (they would not test negative).
+    func neighbours(of commune: Int, count: Int, on day: Int, _ epidemic: Epidemic, _ residents: [[Int32]], _ rng: inout SimRandom) -> [Int] {
+        var chosen: [Int] = []
+        let people = residents[commune]
+        for _ in 0..<(count * 3) where chosen.count < count && !people.isEmpty {
+            let m = Int(rng.pick(people))
+            let d = Int16(day)
+            let infected = epidemic.infectedOn[m] <= d && d < epidemic.infectiousUntil[m]
+            if !infected, !epidemic.staysHome(m, on: day), !chosen.contains(m) { chosen.append(m) }
+        }
+        return chosen
     }
 
     /// Severity from age (older people more often severe), place of care from severity, and the outcome — death for
@@ -195,18 +230,27 @@ struct LabRows {
     var results: [[BulkValue]] = []
     var tests: [[BulkValue]] = []
 
-    mutating func add(person: Int64, commune: String, sampled: Date, resulted: Date, _ rng: inout SimRandom) -> String {
+    /// One tube: an individual sample (one person) or a pool of up to 10; returns the tube's barcode. A positive
+    /// pool makes every member `retest` (a pool is never a positive person), a negative one every member negative.
+    @discardableResult
+    mutating func add(people: [Int64], positive: Bool, commune: String, sampled: Date, resulted: Date, _ rng: inout SimRandom) -> String {
         let id = base + Int64(samples.count)
         let tube = "SIM" + Simulator.pad(Int(id), 9)
+        let pooled = people.count > 1
         let collected = sampled.addingTimeInterval(Double(rng.int(7 * 3600...11 * 3600)))
         let result = max(resulted.addingTimeInterval(Double(rng.int(16 * 3600...21 * 3600))), collected.addingTimeInterval(4 * 3600))
         let n = 16 + 14 * rng.unit()
-        let ct = "[{\"target\":\"N\",\"value\":\(String(format: "%.1f", n))},{\"target\":\"E\",\"value\":\(String(format: "%.1f", n + rng.unit() * 2))}]"
-        samples.append([.int(id), .text(tube), .text(tube), .text(commune), .text("rt_pcr"), .text("nasopharyngeal"), .int(0), .int(1),
-                        .text("resulted"), .instant(collected), .instant(collected.addingTimeInterval(3 * 3600))])
-        members.append([.int(id), .int(person), .instant(collected)])
-        results.append([.int(id), .text("positive"), .text(ct), .text("manual"), .text("Mô phỏng"), .instant(result)])
-        tests.append([.int(person), .int(id), .text("positive"), .text("rt_pcr"), .instant(collected), .instant(result), .text(commune)])
+        let ct = positive
+            ? "[{\"target\":\"N\",\"value\":\(String(format: "%.1f", n))},{\"target\":\"E\",\"value\":\(String(format: "%.1f", n + rng.unit() * 2))}]" : "[]"
+        samples.append([.int(id), .text(tube), .text(tube), .text(commune), .text("rt_pcr"), .text("nasopharyngeal"), .int(pooled ? 1 : 0),
+                        .int(pooled ? 10 : 1), .text("resulted"), .instant(collected), .instant(collected.addingTimeInterval(3 * 3600))])
+        let outcome = positive ? "positive" : "negative"
+        results.append([.int(id), .text(outcome), .text(ct), .text("manual"), .text("Mô phỏng"), .instant(result)])
+        for person in people {
+            members.append([.int(id), .int(person), .instant(collected)])
+            tests.append([.int(person), .int(id), .text(pooled && positive ? "retest" : outcome), .text("rt_pcr"), .instant(collected), .instant(result),
+                          .text(commune)])
+        }
         return tube
     }
 

@@ -1,3 +1,4 @@
+import CheckIn
 import ContactTracing
 import Domain
 import Foundation
@@ -126,7 +127,13 @@ public struct Simulator: Sendable {
                 indexes = try await droppedIndexes(on: "checkins")
                 firstDay = Int(try await setting("checkins_day") ?? "0")!
                 // A day interrupted half-way is written again from its start.
-                try await database.write { try await $0.raw("DELETE FROM checkins WHERE event_id >= \(bind: Self.eventID(day: firstDay, 0))").run() }
+                try await database.write { db in
+                    try await db.raw("DELETE FROM checkins WHERE event_id >= \(bind: Self.eventID(day: firstDay, 0))").run()
+                    try await db.raw("""
+                        DELETE FROM health_declarations WHERE person_id >= \(bind: personBase) AND client_id LIKE '\(unsafeRaw: SimulatedDeclarations.marker)%'
+                          AND client_id >= \(bind: SimulatedDeclarations.firstClientID(day: firstDay))
+                        """).run()
+                }
             }
             let (phase, epidemic) = try await simulateDays(model, personBase: personBase, venueBase: venueBase, writingFrom: firstDay)
             summary.phases.append(phase)
@@ -146,7 +153,7 @@ public struct Simulator: Sendable {
             try await set("aggregates_done", "1")
         }
         if measureRaw { summary.rawRowsPerSecond = try await rawInsertRate() }
-        for table in ["persons", "venues", "checkins", "cases"] {
+        for table in ["persons", "venues", "checkins", "health_declarations", "cases", "samples"] {
             let n = try await database.read { try await $0.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()!.decode(column: "n", as: Int.self) }
             summary.counts.append((table, n))
         }
@@ -374,6 +381,7 @@ public struct Simulator: Sendable {
         var pipeline = BulkPipeline(database: database, table: "checkins", columns: columns, progress: progress)
         var epidemic = Epidemic(model: model, quotas: try quotas(horizon: Epidemic.Parameters().horizon), days: options.days, seed: options.seed)
         let movement = Movement(model: model, seed: options.seed)
+        let declarations = SimulatedDeclarations(rules: try DeclarationStore.bundledRules())
         var presences = DayPresences()
         for day in 0..<options.days {
             guard let dayName = LocalDay.adding(day - options.days + 1, to: options.lastDay), let midnight = LocalDay.start(dayName) else { continue }
@@ -397,6 +405,9 @@ public struct Simulator: Sendable {
                 }
                 try await pipeline.submit(rows)
                 try await pipeline.finish()
+                try await database.bulkInsert("health_declarations", columns: SimulatedDeclarations.columns,
+                                              rows: declarations.rows(day: day, dayName: dayName, midnight: midnight, model: model, epidemic: epidemic,
+                                                                      personBase: personBase, seed: options.seed))
                 try await set("checkins_day", String(day + 1))
             } else if !writing {
                 progress.advance(by: 1)
@@ -426,6 +437,7 @@ public struct Simulator: Sendable {
             try await db.raw("DELETE FROM checkins WHERE person_id >= \(bind: personBase) OR venue_id >= \(bind: venueBase)").run()
             try await db.raw("DELETE FROM venue_exposures WHERE venue_id >= \(bind: venueBase)").run()
             try await db.raw("DELETE FROM person_phones WHERE person_id >= \(bind: personBase)").run()
+            try await db.raw("DELETE FROM health_declarations WHERE person_id >= \(bind: personBase)").run()
             try await db.raw("DELETE FROM venues WHERE id >= \(bind: venueBase)").run()
             try await db.raw("DELETE FROM persons WHERE id >= \(bind: personBase)").run()
             try await db.raw("DELETE FROM settings WHERE key LIKE 'simulation.%'").run()

@@ -130,6 +130,54 @@ import TestSupport
                     if LocalDay.string(at) >= (try row.decode(column: "confirmed_on", as: String.self)) { outAfter += 1 }
                 }
                 #expect(outAfter == 0)
+                // Pools: a positive pool makes every member `retest` and holds a confirmed case, every other member
+                // tested alone negative afterwards; a negative pool makes every member negative.
+                var pools = (positive: 0, negative: 0)
+                for row in try await sql.raw("""
+                    SELECT s.id, r.outcome, COUNT(*) AS members, SUM(CASE WHEN t.outcome = 'retest' THEN 1 ELSE 0 END) AS retests,
+                           SUM(CASE WHEN t.outcome = 'negative' THEN 1 ELSE 0 END) AS negatives,
+                           SUM(CASE WHEN c.classification = 'F0' THEN 1 ELSE 0 END) AS cases,
+                           SUM(CASE WHEN EXISTS (SELECT 1 FROM person_tests u JOIN samples v ON v.id = u.sample_id
+                                                 WHERE u.person_id = t.person_id AND v.pooled = 0 AND u.sampled_at > t.sampled_at) THEN 1 ELSE 0 END) AS alone
+                    FROM samples s JOIN sample_results r ON r.sample_id = s.id JOIN person_tests t ON t.sample_id = s.id
+                    LEFT JOIN cases c ON c.person_id = t.person_id
+                    WHERE s.pooled = 1 GROUP BY s.id, r.outcome
+                    """).all() {
+                    let members = try row.decode(column: "members", as: Int.self)
+                    #expect((2...10).contains(members))
+                    if try row.decode(column: "outcome", as: String.self) == "positive" {
+                        pools.positive += 1
+                        #expect(try row.decode(column: "retests", as: Int.self) == members)
+                        #expect(try row.decode(column: "cases", as: Int.self) >= 1)
+                        #expect(try row.decode(column: "alone", as: Int.self) == members, "every member of a positive pool tested again alone")
+                    } else {
+                        pools.negative += 1
+                        #expect(try row.decode(column: "negatives", as: Int.self) == members)
+                    }
+                }
+                #expect(pools.positive > 0 && pools.negative > 0, "\(pools)")
+                // Declarations are flagged by the rules: symptoms of the respiratory rule carry it, a declared contact
+                // is a quarantined F1 (or a case since), and flagged ones wait for the health station's call.
+                let declarations = try await sql.raw("SELECT person_id, report_day, symptoms, exposures, flag_reasons, follow_up FROM health_declarations").all()
+                #expect(declarations.count > 20_000 * 7 / 100, "\(declarations.count) declarations")
+                var flagged = 0
+                for row in declarations {
+                    let symptoms = Set(try row.decode(column: "symptoms", as: String.self).split(separator: ",").map(String.init))
+                    let reasons = try row.decode(column: "flag_reasons", as: String.self)
+                    if !symptoms.isDisjoint(with: ["fever", "cough", "shortness_of_breath", "loss_of_taste_or_smell"]) {
+                        #expect(reasons.contains("respiratory-symptom"))
+                    }
+                    #expect((try row.decode(column: "follow_up", as: String.self) == "pending") == !reasons.isEmpty)
+                    if !reasons.isEmpty { flagged += 1 }
+                    if try row.decode(column: "exposures", as: String.self).contains("contact_with_case") {
+                        let quarantined = try await sql.raw("""
+                            SELECT COUNT(*) AS n FROM cases WHERE person_id = \(bind: try row.decode(column: "person_id", as: Int64.self))
+                              AND quarantine_start <= \(bind: try row.decode(column: "report_day", as: String.self))
+                            """).first()!.decode(column: "n", as: Int.self)
+                        #expect(quarantined == 1, "a declared contact without a quarantine")
+                    }
+                }
+                #expect(flagged > 0)
                 // The counts equal the records.
                 #expect(try await Aggregates.current(on: sql) == Aggregates.recomputed(on: sql))
                 let f0 = try await Aggregates.current(on: sql).filter { $0.key.measure == "f0_new" }.values.reduce(0, +)

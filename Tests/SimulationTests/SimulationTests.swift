@@ -29,7 +29,8 @@ import TestSupport
                 ("venues", "id", "id, token, name, venue_type, commune_code, dwell_minutes"),
                 ("checkins", "event_id", "event_id, venue_id, person_id, checked_in_at, checked_out_at"),
                 ("cases", "person_id", "person_id, classification, confirmed_on, severity, outcome, outcome_on, quarantine_start"),
-                ("samples", "id", "id, tube_barcode, collected_at, commune_code"),
+                ("samples", "id", "id, tube_barcode, collected_at, commune_code, pooled"),
+                ("health_declarations", "client_id", "client_id, person_id, report_day, symptoms, exposures, flag_reasons"),
             ] {
                 for row in try await sql.raw("SELECT \(unsafeRaw: columns) FROM \(unsafeRaw: table) ORDER BY \(unsafeRaw: order)").all() {
                     for column in row.allColumns {

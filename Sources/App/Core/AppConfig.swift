@@ -28,6 +28,8 @@ public struct AppConfig: Sendable {
     public var publicBurst: Double = 100
     /// How long check-ins are kept before the daily purge.
     public var checkInRetention: TimeInterval = 28 * 24 * 3600
+    /// The database is marked as training data (`sentinel training on`, or any demo): read from it at start.
+    public var training: Bool = false
     /// Where the certificate signing keys live (`sentinel keys init`); never inside the database.
     public var keysDirectory: String = "keys"
 

@@ -16,7 +16,17 @@ public enum SentinelApplication {
 
     /// Prepares the database (migrations, bundled areas, demo accounts) and returns the router.
     public static func buildRouter(config: AppConfig, database: Database) async throws -> Router<SentinelContext> {
-        try await buildRouter(services: try Services(config: config, database: database))
+        try await buildRouter(services: try await services(config: config, database: database))
+    }
+
+    /// The stores over a migrated database, with the configuration completed from it: a demo's database is marked as
+    /// training data (its province is simulated), and a marked database runs in training mode.
+    public static func services(config: AppConfig, database: Database) async throws -> Services {
+        try await Migrator().migrate(database)
+        if config.demo { try await TrainingMode.set(true, database) }
+        var config = config
+        config.training = try await TrainingMode.isOn(database)
+        return try Services(config: config, database: database)
     }
 
     static func buildRouter(services: Services) async throws -> Router<SentinelContext> {
@@ -26,7 +36,7 @@ public enum SentinelApplication {
         try await BundledAreas.loadIfNeeded(into: services.areas)
         try await services.certificates.loadRevocations()
         if config.demo { try await DemoSeed.seedIfNeeded(services.accounts) }
-        let pages = try await PageRenderer.bundled()
+        let pages = try await PageRenderer.bundled(training: config.training)
 
         let router = Router(context: SentinelContext.self)
         router.add(middleware: RequestIDMiddleware())
@@ -79,7 +89,7 @@ public enum SentinelApplication {
     }
 
     public static func build(config: AppConfig, database: Database, logger: Logger) async throws -> some ApplicationProtocol {
-        let services = try Services(config: config, database: database)
+        let services = try await services(config: config, database: database)
         let router = try await buildRouter(services: services)
         return Application(
             router: router,

@@ -72,9 +72,18 @@ public struct Services: Sendable {
                                  imported: boundaries)
         self.dashboard = Dashboard(database: database, statistics: statistics, risk: riskLevels)
         self.reports = ReportExports(database: database, statistics: statistics)
-        let keys = KeyStore(directory: URL(fileURLWithPath: config.keysDirectory))
-        // A demo server makes its own keys; a real one is given them (`sentinel keys init`) and can verify without.
-        if config.demo, !keys.isInitialised { try keys.initialise() }
-        self.certificates = try CertificateService(database: database, cases: cases, keys: keys, rules: CertificateRules.bundled())
+        // Training data is signed by its own throwaway keys (a CSCA no production trust list holds) under a training
+        // issuer name. A demo server makes its own keys; a real one is given them (`sentinel keys init`) and can verify
+        // without.
+        let keysDirectory = URL(fileURLWithPath: config.keysDirectory)
+        let keys = KeyStore(directory: config.training ? keysDirectory.appendingPathComponent("training") : keysDirectory)
+        if config.demo || config.training, !keys.isInitialised {
+            var identity = KeyStore.Identity()
+            if config.training { identity.name = "Sentinel TRAINING" }
+            try keys.initialise(identity: identity)
+        }
+        let certificateRules = try CertificateRules.bundled()
+        self.certificates = try CertificateService(database: database, cases: cases, keys: keys,
+                                                   rules: config.training ? certificateRules.forTraining() : certificateRules)
     }
 }

@@ -9,12 +9,14 @@ import Mustache
 public struct PageRenderer: Sendable {
     let library: MustacheLibrary
     let catalogue: Catalogue
+    /// Training data: every page carries the banner.
+    var training = false
 
-    public static func bundled() async throws -> PageRenderer {
+    public static func bundled(training: Bool = false) async throws -> PageRenderer {
         guard let directory = Bundle.module.resourceURL?.appendingPathComponent("templates").path else {
             throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "templates"])
         }
-        return PageRenderer(library: try await MustacheLibrary(directory: directory), catalogue: try Catalogue.bundled())
+        return PageRenderer(library: try await MustacheLibrary(directory: directory), catalogue: try Catalogue.bundled(), training: training)
     }
 
     func text(_ key: String, _ context: SentinelContext) -> String { catalogue.text(key, context.language) }
@@ -29,6 +31,7 @@ public struct PageRenderer: Sendable {
             "otherLang": context.language == .vi ? "en" : "vi",
             "backPath": path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "%2F",
             "title": title,
+            "training": training,
         ]
         if let session = context.session {
             let p = session.principal
