@@ -187,7 +187,16 @@ public struct CheckInStore: Sendable {
             let returned = try await query.ignoringConflicts(with: "event_id").returning("event_id").all()
             for row in returned { inserted.insert(try row.decode(column: "event_id", as: String.self)) }
         }
-        try await Aggregates.added(.checkins, keys: Array(inserted), on: db)
+        // The counts from the rows in hand: one per inserted event (the first of a repeated id is the one stored), in
+        // its venue's commune and local day — as the `checkins` measure counts them.
+        var counts: [Aggregates.Key: Int64] = [:]
+        var counted = Set<String>()
+        for (row, event) in rows {
+            let id = event.eventId.lowercased()
+            guard inserted.contains(id), counted.insert(id).inserted else { continue }
+            counts[Aggregates.Key(measure: Measure.checkins.rawValue, commune: row.commune, day: LocalDay.string(event.checkedInAt)), default: 0] += 1
+        }
+        try await Aggregates.added(counts: counts, on: db)
         // Report with the id as the device sent it.
         return Set(rows.map(\.1.eventId).filter { inserted.contains($0.lowercased()) })
     }

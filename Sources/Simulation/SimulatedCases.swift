@@ -28,14 +28,9 @@ extension Simulator {
     func writeEpidemic(_ epidemic: Epidemic, _ model: ProvinceModel, personBase: Int64) async throws -> SimulationSummary.Phase {
         // An interrupted run wrote part of this phase: it starts again from nothing.
         try await database.write { db in try await Self.removeRecords(personBase: personBase, on: db) }
-        let sampleBase: Int64
-        if let stored = try await setting("sample_base").flatMap({ Int64($0) }) {
-            sampleBase = stored
-        } else {
-            sampleBase = try await database.read { db in
-                try await db.raw("SELECT COALESCE(MAX(id), 0) + 1 AS n FROM samples").first()!.decode(column: "n", as: Int64.self)
-            }
-            try await set("sample_base", String(sampleBase))
+        // After the removal: the same ids as an uninterrupted run (unless someone collected a sample meanwhile).
+        let sampleBase = try await database.read { db in
+            try await db.raw("SELECT COALESCE(MAX(id), 0) + 1 AS n FROM samples").first()!.decode(column: "n", as: Int64.self)
         }
         let rules = try QuarantineRuleTable.bundled()
         let total = epidemic.confirmed.reduce(0) { $0 + $1.count } + epidemic.quarantined.reduce(0) { $0 + $1.count }
@@ -58,12 +53,12 @@ extension Simulator {
                 // Screening around the case: two pools of ten neighbours, negative (no one infectious that day); and
                 // when screening found the case itself (no symptoms, not in quarantine), its pool was positive first.
                 for _ in 0..<2 {
-                    let pool = neighbours(of: commune, count: 10, on: sampled, epidemic, residents, &rng)
+                    let pool = neighbours(of: commune, count: 10, on: sampled, besides: j, epidemic, residents, &rng)
                     lab.add(people: pool.map { personBase + Int64($0) }, positive: false, commune: model.communes[commune].code,
                             sampled: sampledAt, resulted: sampledAt, &rng)
                 }
                 if epidemic.onsetOn[j] == Epidemic.never, epidemic.isolatedFrom[j] >= epidemic.confirmedOn[j] {
-                    let pool = [j] + neighbours(of: commune, count: 9, on: sampled, epidemic, residents, &rng)
+                    let pool = [j] + neighbours(of: commune, count: 9, on: sampled, besides: j, epidemic, residents, &rng)
                     lab.add(people: pool.map { personBase + Int64($0) }, positive: true, commune: model.communes[commune].code,
                             sampled: LocalDay.start(name(Int16(sampled - 1)))!, resulted: LocalDay.start(name(Int16(sampled - 1)))!, &rng)
                     // Everyone of the pool is tested again alone: the others are negative.
@@ -127,15 +122,17 @@ extension Simulator {
         return .init(name: "cases", rows: written, seconds: progress.end())
     }
 
-    /// Up to `count` residents of a commune, none infectious or isolated on that day (they would not test negative).
-    func neighbours(of commune: Int, count: Int, on day: Int, _ epidemic: Epidemic, _ residents: [[Int32]], _ rng: inout SimRandom) -> [Int] {
+    /// Up to `count` residents of a commune other than the case, none infected or isolated on that day (they would not
+    /// test negative). The case itself is left out even when its infection has run its course by then.
+    func neighbours(of commune: Int, count: Int, on day: Int, besides source: Int, _ epidemic: Epidemic, _ residents: [[Int32]],
+                    _ rng: inout SimRandom) -> [Int] {
         var chosen: [Int] = []
         let people = residents[commune]
         for _ in 0..<(count * 3) where chosen.count < count && !people.isEmpty {
             let m = Int(rng.pick(people))
             let d = Int16(day)
             let infected = epidemic.infectedOn[m] <= d && d < epidemic.infectiousUntil[m]
-            if !infected, !epidemic.staysHome(m, on: day), !chosen.contains(m) { chosen.append(m) }
+            if m != source, !infected, !epidemic.staysHome(m, on: day), !chosen.contains(m) { chosen.append(m) }
         }
         return chosen
     }
@@ -193,9 +190,15 @@ extension Simulator {
         }
         try await db.raw("UPDATE certificates SET replaces = NULL WHERE person_id >= \(bind: personBase)").run()
         try await db.raw("DELETE FROM certificates WHERE person_id >= \(bind: personBase)").run()
-        // The samples are known by their members, which go before them (they refer to them): listed first.
+        // The samples are known by their members, or — when an interrupted run wrote the tubes but not their members —
+        // by the simulator's tubes (client id = barcode "SIM…"; a device's client id is a UUID). Listed first: the
+        // rows that refer to them go before them.
         try await db.raw("DROP TABLE IF EXISTS simulated_samples").run()
-        try await db.raw("CREATE TEMPORARY TABLE simulated_samples AS SELECT DISTINCT sample_id FROM sample_members WHERE person_id >= \(bind: personBase)").run()
+        try await db.raw("""
+            CREATE TEMPORARY TABLE simulated_samples AS
+            SELECT sample_id FROM sample_members WHERE person_id >= \(bind: personBase)
+            UNION SELECT id FROM samples WHERE tube_barcode LIKE 'SIM%' AND client_id = tube_barcode
+            """).run()
         for table in ["person_tests", "sample_results", "sample_members"] {
             try await db.raw("DELETE FROM \(ident: table) WHERE sample_id IN (SELECT sample_id FROM simulated_samples)").run()
         }

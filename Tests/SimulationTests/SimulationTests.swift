@@ -68,6 +68,8 @@ import TestSupport
                 try await Settings.set("simulation.checkins_day", "1", on: sql)
                 try await sql.raw("DELETE FROM case_classifications").run()
                 try await sql.raw("DELETE FROM case_sources").run()
+                // …and its laboratory rows half-written: the tubes are there, not yet their members and results.
+                for table in ["person_tests", "sample_results", "sample_members"] { try await sql.raw("DELETE FROM \(unsafeRaw: table)").run() }
                 try await sql.raw("DELETE FROM cases").run()
                 try await sql.raw("DELETE FROM checkins WHERE event_id >= 's001'").run()
                 try await sql.raw("INSERT INTO checkins (event_id, venue_id, person_id, commune_code, checked_in_at, received_at) SELECT 's001000000000', venue_id, person_id, commune_code, checked_in_at, received_at FROM checkins LIMIT 1").run()
@@ -112,6 +114,12 @@ import TestSupport
                                          communeCode: try row.decode(column: "commune_code", as: String.self),
                                          dwellMinutes: try row.decode(column: "dwell_minutes", as: Int.self))
                     #expect(throws: Never.self) { try venue.validate() }
+                }
+                // Declarations as the declaration API checks them: a device UUID, a known commune, a day.
+                for row in try await sql.raw("SELECT client_id, commune_code, report_day FROM health_declarations").all() {
+                    #expect(UUID(uuidString: try row.decode(column: "client_id", as: String.self)) != nil)
+                    #expect(AreaCode.level(of: try row.decode(column: "commune_code", as: String.self)) == .commune)
+                    #expect(LocalDay.isValid(try row.decode(column: "report_day", as: String.self)))
                 }
                 let bad = try await sql.raw("""
                     SELECT COUNT(*) AS n FROM checkins c JOIN venues v ON v.id = c.venue_id

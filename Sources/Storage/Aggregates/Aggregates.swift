@@ -35,6 +35,14 @@ public enum Aggregates {
         try await insertDeltas(delta, on: db)
     }
 
+    /// Counts a writer computed from the rows it has just inserted (cheaper than reading them back on a hot path),
+    /// recorded like `added`'s. The writer must count exactly what the measure's SQL would: the consistency test of
+    /// random histories holds it to that.
+    public static func added(counts: [Key: Int64], on db: any SQLDatabase) async throws {
+        guard !counts.isEmpty else { return }
+        try await insertDeltas(counts, on: db)
+    }
+
     /// Runs `body`, which changes the records under `keys`, and records how their counts changed. On PostgreSQL
     /// the records are locked first so that two transactions changing one record cannot both count the change.
     public static func tracking<T>(_ source: MeasureSource, keys: [any Encodable & Sendable], on db: any SQLDatabase,
