@@ -152,6 +152,8 @@ struct Epidemic {
     }
 
     private mutating func makeFindable(_ j: Int, on day: Int) {
+        // Already due that day (a contact quarantined again): one entry, or the person would be reported twice.
+        guard eligibleOn[j] != Int16(day) else { return }
         eligibleOn[j] = Int16(day)
         let slot = day + bucketOffset
         if buckets.indices.contains(slot) { buckets[slot].append(Int32(j)) }

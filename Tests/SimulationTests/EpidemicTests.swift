@@ -35,6 +35,8 @@ import TestSupport
         let r = pearson(reported, target.map(Double.init))
         print("from \(from): r = \(r), reported \(reported.map { Int($0) }), infections \(epidemic.infections), shortfall \(epidemic.shortfall), seeded \(epidemic.seeded), multipliers \(epidemic.multipliers.map { String(format: "%.2f", $0) })")
         #expect(r >= 0.8, "Pearson \(r) between the simulated and the reported daily cases")
+        let everyone = epidemic.confirmed.joined()
+        #expect(Set(everyone).count == everyone.count, "someone was reported twice")
         let total = reported.reduce(0, +)
         #expect(Double(epidemic.shortfall) <= 0.05 * total, "reports short of infections: \(epidemic.shortfall) of \(total)")
     }
@@ -112,6 +114,10 @@ import TestSupport
                           AND s.tube_barcode = c.test_reference AND t.method = 'rt_pcr' AND s.collected_at <= t.resulted_at)
                     """).first()!.decode(column: "n", as: Int.self)
                 #expect(unproven == 0)
+                let positives = try await sql.raw("""
+                    SELECT COUNT(*) AS n FROM person_tests t JOIN samples s ON s.id = t.sample_id WHERE s.pooled = 0 AND t.outcome = 'positive'
+                    """).first()!.decode(column: "n", as: Int.self)
+                #expect(positives == quotas.reduce(0, +), "one individual positive test per confirmed case")
                 // Every F1 is a household member of a confirmed case (same address), quarantined from that day.
                 let contacts = try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE classification = 'F1'").first()!.decode(column: "n", as: Int.self)
                 let linked = try await sql.raw("""
