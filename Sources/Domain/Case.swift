@@ -58,40 +58,6 @@ public enum CaseEventKind: String, CaseIterable, Codable, Sendable {
     case test, release, note
 }
 
-/// A local calendar day, `yyyy-MM-dd`, as the epidemic calendar counts (Asia/Ho_Chi_Minh).
-public enum LocalDay {
-    public static let timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
-
-    static var calendar: Calendar {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        return calendar
-    }
-
-    public static func string(_ instant: Date) -> String {
-        let c = calendar.dateComponents([.year, .month, .day], from: instant)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
-    }
-
-    /// The instant a local day starts, or nil when `day` is not a real `yyyy-MM-dd` date.
-    public static func start(_ day: String) -> Date? {
-        let parts = day.split(separator: "-", omittingEmptySubsequences: false)
-        guard day.count == 10, parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              let date = calendar.date(from: DateComponents(year: y, month: m, day: d)),
-              string(date) == day
-        else { return nil }
-        return date
-    }
-
-    public static func isValid(_ day: String) -> Bool { start(day) != nil }
-
-    /// `day` moved by `days` (negative for earlier).
-    public static func adding(_ days: Int, to day: String) -> String? {
-        guard let start = start(day), let moved = calendar.date(byAdding: .day, value: days, to: start) else { return nil }
-        return string(moved)
-    }
-}
-
 /// How long a contact is quarantined, by class, setting and vaccination, from a dated document. Rules are data: a
 /// table with effective dates, so changes in national guidance are new rows, not a release.
 public struct QuarantineRule: Codable, Sendable, Equatable {

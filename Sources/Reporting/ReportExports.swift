@@ -99,8 +99,21 @@ public struct ReportStream: Sendable {
 
     public var filename: String { "\(kind.rawValue)-\(area)-\(from)-\(to).csv" }
 
-    /// Calls `body` with each page of rows, in order, until the last.
+    /// Calls `body` with each page of rows, in order, until the last. The pages are read on a connection of the
+    /// export's own with a small page cache: an export reads millions of rows once, and would otherwise fill the
+    /// shared readers' caches (memory) and hold them from other requests while the client downloads.
     public func forEachPage(_ body: ([[String]]) async throws -> Void) async throws {
+        let reader = try await database.dedicatedReader()
+        do {
+            try await forEachPage(reading: reader, body)
+            await reader.close()
+        } catch {
+            await reader.close()
+            throw error
+        }
+    }
+
+    private func forEachPage(reading reader: DedicatedReader, _ body: ([[String]]) async throws -> Void) async throws {
         let scope = ScopeFilter(scopeCode: area)
         switch kind {
         case .checkins:
@@ -108,19 +121,17 @@ public struct ReportStream: Sendable {
             var windowStart = start
             while windowStart < end {
                 let windowEnd = min(windowStart.addingTimeInterval(ReportExports.checkInWindow), end)
-                let rows = try await database.read { db in
-                    try await db.raw("""
-                        SELECT k.event_id, k.checked_in_at, k.checked_out_at, v.name AS venue, k.commune_code, p.full_name, p.phone
-                        FROM checkins k JOIN venues v ON v.id = k.venue_id JOIN persons p ON p.id = k.person_id
-                        WHERE k.checked_in_at >= \(bind: windowStart) AND k.checked_in_at < \(bind: windowEnd) AND \(scope.predicate("k.commune_code"))
-                        ORDER BY k.checked_in_at, k.event_id
-                        """).all().map { row -> [String] in
-                        [try row.decode(column: "event_id", as: String.self), Self.clock(try row.decode(column: "checked_in_at", as: Date.self)),
-                         try row.decode(column: "checked_out_at", as: Date?.self).map(Self.clock) ?? "", try row.decode(column: "venue", as: String.self),
-                         try row.decode(column: "commune_code", as: String.self), try row.decode(column: "full_name", as: String.self),
-                         try row.decode(column: "phone", as: String?.self) ?? ""]
-                    }
-                }
+                let rows = try await reader.read { db in try await db.raw("""
+                    SELECT k.event_id, k.checked_in_at, k.checked_out_at, v.name AS venue, k.commune_code, p.full_name, p.phone
+                    FROM checkins k JOIN venues v ON v.id = k.venue_id JOIN persons p ON p.id = k.person_id
+                    WHERE k.checked_in_at >= \(bind: windowStart) AND k.checked_in_at < \(bind: windowEnd) AND \(scope.predicate("k.commune_code"))
+                    ORDER BY k.checked_in_at, k.event_id
+                    """).all().map { sqlRow -> [String] in
+                    let row = RowReader(sqlRow)
+                    return [try row.text("event_id") ?? "", try row.instant("checked_in_at").map(Self.clock) ?? "",
+                            try row.instant("checked_out_at").map(Self.clock) ?? "", try row.text("venue") ?? "",
+                            try row.text("commune_code") ?? "", try row.text("full_name") ?? "", try row.text("phone") ?? ""]
+                } }
                 if !rows.isEmpty { try await body(rows) }
                 windowStart = windowEnd
             }
@@ -128,7 +139,7 @@ public struct ReportStream: Sendable {
             var last: Int64 = 0
             while true {
                 let after = last
-                let next = try await database.read { db in try await self.page(after: after, scope: scope, on: db) }
+                let next = try await reader.read { db in try await self.page(after: after, scope: scope, on: db) }
                 guard let lastID = next.lastID else { return }
                 try await body(next.rows)
                 last = lastID
@@ -175,13 +186,14 @@ public struct ReportStream: Sendable {
         let columns = kind.columns
         var out: [[String]] = []
         out.reserveCapacity(rows.count)
-        for row in rows {
-            // Decoded by declared type: PostgreSQL hands an integer's raw bytes to a String decode.
+        for sqlRow in rows {
+            // Read by declared type: PostgreSQL hands an integer's raw bytes to a String decode.
+            let row = RowReader(sqlRow)
             out.append(try columns.map { name, type in
                 switch type {
-                case .text: try row.decode(column: name, as: String?.self) ?? ""
-                case .integer: try row.decode(column: name, as: Int64?.self).map(String.init) ?? ""
-                case .instant: try row.decode(column: name, as: Date?.self).map(Self.clock) ?? ""
+                case .text: try row.text(name) ?? ""
+                case .integer: try row.integer(name).map(String.init) ?? ""
+                case .instant: try row.instant(name).map(Self.clock) ?? ""
                 }
             })
         }
@@ -190,14 +202,5 @@ public struct ReportStream: Sendable {
     }
 
     /// Local time as people read it: "2021-08-12 15:30".
-    static func clock(_ date: Date) -> String {
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
-    }
-
-    static let calendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = LocalDay.timeZone
-        return calendar
-    }()
+    static func clock(_ date: Date) -> String { LocalDay.clock(date) }
 }

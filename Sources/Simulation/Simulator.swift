@@ -391,11 +391,14 @@ public struct Simulator: Sendable {
             if day >= firstDay {
                 var rows: [[BulkValue]] = []
                 rows.reserveCapacity(Self.batch)
-                for k in 0..<presences.count {
+                // Written in the order devices would send them — by check-in time — so the table lies in time order
+                // as a live one does (exports and rebuilds read it by time).
+                let order = (0..<presences.count).sorted { (presences.inAt[$0], $0) < (presences.inAt[$1], $1) }
+                for (n, k) in order.enumerated() {
                     let venue = Int(presences.venue[k])
                     let checkIn = midnight.addingTimeInterval(presences.inAt[k])
                     let out = presences.outAt[k]
-                    rows.append([.text(Self.eventID(day: day, k)), .int(venueBase + Int64(venue)), .int(personBase + Int64(presences.person[k])),
+                    rows.append([.text(Self.eventID(day: day, n)), .int(venueBase + Int64(venue)), .int(personBase + Int64(presences.person[k])),
                                  .text(model.communes[model.venues[venue].commune].code), .instant(checkIn),
                                  out.isNaN ? .null : .instant(midnight.addingTimeInterval(out)), .instant(checkIn)])
                     if rows.count == Self.batch {

@@ -82,9 +82,27 @@ public final class Database: Sendable {
         try await sql.raw("PRAGMA foreign_keys = ON").run()
         try await sql.raw("PRAGMA synchronous = NORMAL").run()
         // Reads of large tables (tracing scans thousands of check-ins) go through the OS page cache by memory map
-        // instead of a read() per page, and each connection keeps 64 MiB of pages.
+        // instead of a read() per page — as far as the bundled SQLite allows (SQLITE_MAX_MMAP_SIZE: the first 2 GB
+        // of the file; the pragma asks for more and is capped) — and each connection keeps 64 MiB of pages.
         try await sql.raw("PRAGMA mmap_size = 17179869184").run()
         try await sql.raw("PRAGMA cache_size = -65536").run()
+    }
+
+    /// A connection of its own for a long read — an export of millions of rows — so the pooled readers stay free
+    /// for requests and their page caches are not filled by pages read once. On an SQLite file it is opened here
+    /// with a small page cache (`cacheKiB`); elsewhere (PostgreSQL, an in-memory database) its reads are ordinary
+    /// ones. Close it when done.
+    public func dedicatedReader(cacheKiB: Int = 4096) async throws -> DedicatedReader {
+        guard case .sqliteFile(let path) = url else { return DedicatedReader(database: self, connection: nil) }
+        let connection = try await SQLiteConnection.open(storage: .file(path: URL(fileURLWithPath: path).path), logger: logger).get()
+        do {
+            try await Self.configure(connection, wal: false)
+            try await connection.sql().raw("PRAGMA cache_size = \(unsafeRaw: String(-max(256, cacheKiB)))").run()
+        } catch {
+            try? await connection.close().get()
+            throw error
+        }
+        return DedicatedReader(database: self, connection: connection)
     }
 
     /// Runs `body` on a connection for reading. On SQLite it sees the last committed state.
@@ -227,4 +245,24 @@ public struct DatabaseUnavailable: Error, CustomStringConvertible {
     public let url: DatabaseURL
     public let underlying: String
     public var description: String { "cannot reach the database \(url): \(underlying)" }
+}
+
+/// See `Database.dedicatedReader`. Each read sees the last committed state (no transaction is held between reads).
+public final class DedicatedReader: Sendable {
+    let database: Database
+    let connection: SQLiteConnection?
+
+    init(database: Database, connection: SQLiteConnection?) {
+        self.database = database
+        self.connection = connection
+    }
+
+    public func read<T: Sendable>(_ body: sending (any SQLDatabase) async throws -> T) async throws -> T {
+        guard let connection else { return try await database.read(body) }
+        return try await body(connection.sql())
+    }
+
+    public func close() async {
+        try? await connection?.close().get()
+    }
 }

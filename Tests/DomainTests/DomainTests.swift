@@ -1,3 +1,4 @@
+import Foundation
 import Domain
 import Testing
 
@@ -77,5 +78,32 @@ import Testing
         v.require(true, "b", "fine")
         v.require(false, "c", "bad c")
         #expect(throws: ValidationFailure([FieldError("a", "bad a"), FieldError("c", "bad c")])) { try v.check() }
+    }
+}
+
+/// The integer fast path of the local day and clock against Foundation's calendar in Asia/Ho_Chi_Minh.
+@Suite struct LocalClockTests {
+    static func calendarText(_ instant: Date) -> (day: String, clock: String) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
+        let day = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+        return (day, day + String(format: " %02d:%02d", c.hour!, c.minute!))
+    }
+
+    @Test func theFastPathAgreesWithTheCalendar() {
+        var generator = SystemRandomNumberGenerator()
+        var instants: [TimeInterval] = (0..<20_000).map { _ in Double.random(in: -2_208_988_800...7_258_118_400, using: &generator) }
+        // Local midnights and the minutes around them, leap days, year ends, the start of the fixed offset.
+        for day in stride(from: 189_302_400.0 - 86_400 * 3, to: 4_102_444_800, by: 86_400 * 97) {
+            instants += [day - 25_200, day - 25_200 - 0.5, day - 25_200 + 59.9, day - 1, day]
+        }
+        instants += [951_782_400 - 25_200, 951_868_800 - 25_200, 1_709_164_800 - 25_200, 4_107_542_400 - 25_200]
+        for t in instants {
+            let instant = Date(timeIntervalSince1970: t)
+            let expected = Self.calendarText(instant)
+            #expect(LocalDay.string(instant) == expected.day, "\(t)")
+            #expect(LocalDay.clock(instant) == expected.clock, "\(t)")
+        }
     }
 }

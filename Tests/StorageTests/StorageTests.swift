@@ -110,3 +110,24 @@ import TestSupport
         }
     }
 }
+
+/// Long exports read on a connection of their own with a small page cache, and still see what was committed.
+@Suite struct DedicatedReaderTests {
+    @Test(arguments: TestDatabases.kinds)
+    func aDedicatedReaderSeesCommittedRowsWithASmallCache(kind: DatabaseKind) async throws {
+        try await TestDatabases.with(kind) { db in
+            try await Migrator().migrate(db)
+            let reader = try await db.dedicatedReader(cacheKiB: 2048)
+            try await db.write { try await Settings.set("export.probe", "one", on: $0) }
+            #expect(try await reader.read { try await Settings.get("export.probe", on: $0) } == "one")
+            try await db.write { try await Settings.set("export.probe", "two", on: $0) }
+            #expect(try await reader.read { try await Settings.get("export.probe", on: $0) } == "two", "each read sees the last commit")
+            if kind == .sqlite {
+                let cache = try await reader.read { try await $0.raw("PRAGMA cache_size").first()!.decode(column: "cache_size", as: Int.self) }
+                let pooled = try await db.read { try await $0.raw("PRAGMA cache_size").first()!.decode(column: "cache_size", as: Int.self) }
+                #expect(cache == -2048 && pooled == -65536, "export \(cache) KiB-ish, pooled readers \(pooled)")
+            }
+            await reader.close()
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import SQLKit
+import SQLiteNIO
+
+/// Reads a row's columns by name without the Codable decoder on SQLite, where a row is an array of values already:
+/// exports read millions of rows, and the generic decoder costs more per value than SQLite's own work. Other rows
+/// (PostgreSQL) go through `decode`, which is typed there.
+public struct RowReader {
+    let row: any SQLRow
+    let sqlite: SQLiteRow?
+
+    public init(_ row: any SQLRow) {
+        self.row = row
+        self.sqlite = row as? SQLiteRow
+    }
+
+    public func text(_ column: String) throws -> String? {
+        guard let sqlite else { return try row.decode(column: column, as: String?.self) }
+        switch sqlite.column(column) {
+        case .text(let value): return value
+        case .integer(let value): return String(value)
+        case .float(let value): return String(value)
+        case .null, nil: return nil
+        case .blob: return try row.decode(column: column, as: String?.self)
+        }
+    }
+
+    public func integer(_ column: String) throws -> Int64? {
+        guard let sqlite else { return try row.decode(column: column, as: Int64?.self) }
+        switch sqlite.column(column) {
+        case .integer(let value): return Int64(value)
+        case .null, nil: return nil
+        default: return try row.decode(column: column, as: Int64?.self)
+        }
+    }
+
+    /// An instant stored as seconds since 1970 (SQLite) or a timestamp (PostgreSQL).
+    public func instant(_ column: String) throws -> Date? {
+        guard let sqlite else { return try row.decode(column: column, as: Date?.self) }
+        switch sqlite.column(column) {
+        case .float(let value): return Date(timeIntervalSince1970: value)
+        case .integer(let value): return Date(timeIntervalSince1970: Double(value))
+        case .null, nil: return nil
+        default: return try row.decode(column: column, as: Date?.self)
+        }
+    }
+}
