@@ -5,6 +5,7 @@
 #  2. through HTTP: GET /api/v1/dashboard and /api/v1/maps/…svg (wrk, 2 connections, p50/p95/p99);
 #  3. a large CSV export streamed (check-ins of one district over one day), rows/s and the server's memory growth.
 # Usage: scripts/bench-reporting.sh [seconds, default 15]   PROVINCE=sqlite://… (default .bench/province.sqlite, from bench-tracing.sh)
+#        EXPORT_ONLY=1 runs part 3 alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-15}
@@ -12,9 +13,11 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 source scripts/bench-lib.sh
 build_binaries
 DB=${PROVINCE:-sqlite://$PWD/.bench/province.sqlite}
-echo "== in-process, same database, same run"
-"$SENTINEL" bench-reporting --database "$DB" --cases 100000 --rounds 30 --raw-rounds 1
-echo
+if [ "${EXPORT_ONLY:-0}" != 1 ]; then
+  echo "== in-process, same database, same run"
+  "$SENTINEL" bench-reporting --database "$DB" --cases 100000 --rounds 30 --raw-rounds 1
+  echo
+fi
 echo "== through HTTP"
 export SENTINEL_CHECKIN_RETENTION_DAYS=60   # the purge must not delete the oldest simulated day mid-run
 start_servers 18490 18491 "$DB"
@@ -30,7 +33,8 @@ curl -s -c "$DIR/cj" -b "$DIR/cj" http://127.0.0.1:18490/login -o "$DIR/login.ht
 CSRF=$(grep -o 'name="_csrf" value="[^"]*"' "$DIR/login.html" | head -1 | sed 's/.*value="//;s/"//')
 curl -s -c "$DIR/cj" -b "$DIR/cj" -X POST http://127.0.0.1:18490/login --data-urlencode "_csrf=$CSRF" -d "next=/&username=demo-leader&password=sentinel-demo" -o /dev/null
 PAGE_COOKIE="sentinel_session=$(awk '$6=="sentinel_session" {print $7}' "$DIR/cj")"
-for target in "/dashboard?area=75&date=$DAY" "/api/v1/dashboard?area=75&date=$DAY" "/api/v1/maps/risk.svg?area=75&date=$DAY" "/api/v1/maps/incidence.svg?area=731&date=$DAY"; do
+[ "${EXPORT_ONLY:-0}" = 1 ] && TARGETS=() || TARGETS=("/dashboard?area=75&date=$DAY" "/api/v1/dashboard?area=75&date=$DAY" "/api/v1/maps/risk.svg?area=75&date=$DAY" "/api/v1/maps/incidence.svg?area=731&date=$DAY")
+for target in ${TARGETS[@]+"${TARGETS[@]}"}; do
   export TARGET=$target
   if [[ $target == /dashboard* ]]; then export COOKIE=$PAGE_COOKIE; else unset COOKIE; fi
   out=$(wrk -t2 -c2 -d"${DURATION}s" --latency -s scripts/get.lua http://127.0.0.1:18490)
@@ -39,11 +43,29 @@ done
 echo
 echo "== streamed export: check-ins of Biên Hòa on $DAY"
 PID=${PIDS[0]}
-echo 5 > /proc/$PID/clear_refs 2>/dev/null || true   # resets the peak (VmHWM) to the current size
-before=$(awk '/VmRSS/ {print $2}' /proc/$PID/status)
+anon() { awk '/RssAnon/ {print $2}' /proc/$PID/status; }
+before=$(anon)
+# Anonymous memory (heap: page caches, rows) sampled during the export; file-backed mapped pages are not growth.
+( peak=$before; while kill -0 $PID 2>/dev/null && [ ! -f "$DIR/export.done" ]; do a=$(anon); [ "$a" -gt "$peak" ] && peak=$a; echo $peak > "$DIR/anon.peak"; sleep 0.2; done ) &
+SAMPLER=$!
 start=$(date +%s.%N)
 curl -fs -H "Authorization: Bearer $AUTH" "http://127.0.0.1:18490/api/v1/reports/checkins.csv?area=731&from=$DAY&to=$DAY" -o "$DIR/export.csv"
 end=$(date +%s.%N)
-peak=$(awk '/VmHWM/ {print $2}' /proc/$PID/status)
+touch "$DIR/export.done"; wait $SAMPLER || true
+peak=$(cat "$DIR/anon.peak")
 rows=$(($(wc -l < "$DIR/export.csv") - 1))
-python3 -c "print('rows %d in %.1f s = %.0f rows/s; server RSS before %.0f MB, peak during %.0f MB (growth %.0f MB); file %.0f MB' % ($rows, $end-$start, $rows/($end-$start), $before/1024, $peak/1024, ($peak-$before)/1024, $(stat -c %s "$DIR/export.csv")/1048576))"
+python3 -c "print('server: rows %d in %.1f s = %.0f rows/s; anonymous memory before %.0f MB, peak during %.0f MB (growth %.0f MB); file %.0f MB' % ($rows, $end-$start, $rows/($end-$start), $before/1024, $peak/1024, ($peak-$before)/1024, $(stat -c %s "$DIR/export.csv")/1048576))"
+# The reference, same run: SQLite alone (its shell) running the export's query for the same day and district.
+if command -v sqlite3 >/dev/null && [[ $DB == sqlite://* ]]; then
+  read FROM TO < <(python3 -c "
+import datetime
+d=datetime.date.fromisoformat('$DAY'); s=datetime.datetime(d.year,d.month,d.day,tzinfo=datetime.timezone(datetime.timedelta(hours=7))).timestamp()
+print(int(s), int(s)+86400)")
+  start=$(date +%s.%N)
+  n=$(sqlite3 "${DB#sqlite://}" "SELECT k.event_id, k.checked_in_at, k.checked_out_at, v.name, k.commune_code, p.full_name, p.phone
+    FROM checkins k JOIN venues v ON v.id = k.venue_id JOIN persons p ON p.id = k.person_id
+    WHERE k.checked_in_at >= $FROM AND k.checked_in_at < $TO AND k.commune_code IN (SELECT descendant FROM area_closure WHERE ancestor = '731')
+    ORDER BY k.checked_in_at, k.event_id" | wc -l)
+  end=$(date +%s.%N)
+  python3 -c "print('sqlite3 shell, same query: rows %d in %.1f s = %.0f rows/s' % ($n, $end-$start, $n/($end-$start)))"
+fi

@@ -195,17 +195,23 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` on the SQLite writer connection inside one transaction, for the bulk loader's raw statements.
+    /// Foreign keys are not checked in it (the pragma only changes outside a transaction): a bulk writer writes the
+    /// rows it refers to first — checking would seek the referenced tables at random for every row (rows in time
+    /// order refer to people in no order), halving a load; the simulator's tests run `foreign_key_check` after.
     func withSQLiteWriterTransaction<T: Sendable>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
         guard case .sqlite(let writer, _) = engine else { preconditionFailure("SQLite only") }
         let connection = await writer.acquire()
         do {
+            _ = try await connection.query("PRAGMA foreign_keys = OFF")
             _ = try await connection.query("BEGIN IMMEDIATE")
             let result = try await body(connection)
             _ = try await connection.query("COMMIT")
+            _ = try await connection.query("PRAGMA foreign_keys = ON")
             await writer.release(connection)
             return result
         } catch {
             _ = try? await connection.query("ROLLBACK")
+            _ = try? await connection.query("PRAGMA foreign_keys = ON")
             await writer.release(connection)
             throw error
         }

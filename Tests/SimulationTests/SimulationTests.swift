@@ -126,6 +126,9 @@ import TestSupport
                     WHERE c.commune_code <> v.commune_code OR (c.checked_out_at IS NOT NULL AND c.checked_out_at < c.checked_in_at)
                     """).first()!.decode(column: "n", as: Int.self)
                 #expect(bad == 0)
+                // The bulk loader does not check foreign keys while it loads: every reference must hold after.
+                let orphans = try await sql.raw("PRAGMA foreign_key_check").all()
+                #expect(orphans.isEmpty, "\(orphans.count) rows refer to rows that do not exist")
             }
         }
     }
