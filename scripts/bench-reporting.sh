@@ -22,12 +22,13 @@ echo "== through HTTP"
 export SENTINEL_CHECKIN_RETENTION_DAYS=60   # the purge must not delete the oldest simulated day mid-run
 start_servers 18490 18491 "$DB"
 export AUTH=$(demo_token 18490 demo-epidemiologist)
-DAY=$(curl -fs -H "Authorization: Bearer $AUTH" "http://127.0.0.1:18490/api/v1/stats?measure=checkins&from=2000-01-01&to=2002-12-31" >/dev/null 2>&1; \
+# The last simulated day (the simulation's own rows: ids below the demo's later additions), unless DAY is given.
+DAY=${DAY:-$(curl -fs -H "Authorization: Bearer $AUTH" "http://127.0.0.1:18490/api/v1/stats?measure=checkins&from=2000-01-01&to=2002-12-31" >/dev/null 2>&1; \
   python3 -c "
 import sqlite3,sys,datetime
 u='$DB'
-t=sqlite3.connect(u[len('sqlite://'):]).execute('SELECT MAX(checked_in_at) FROM checkins').fetchone()[0]
-print((datetime.datetime.fromtimestamp(t, datetime.timezone.utc)+datetime.timedelta(hours=7)).date())")
+t=sqlite3.connect(u[len('sqlite://'):]).execute('SELECT MAX(checked_in_at) FROM checkins WHERE unicode(event_id) = 115').fetchone()[0]
+print((datetime.datetime.fromtimestamp(t, datetime.timezone.utc)+datetime.timedelta(hours=7)).date())")}
 # The page itself signs in through the login form (a web session cookie).
 curl -s -c "$DIR/cj" -b "$DIR/cj" http://127.0.0.1:18490/login -o "$DIR/login.html"
 CSRF=$(grep -o 'name="_csrf" value="[^"]*"' "$DIR/login.html" | head -1 | sed 's/.*value="//;s/"//')
