@@ -31,6 +31,9 @@ struct Epidemic {
         var quarantineDays = 14
         /// Found but not reported within this many days: never reported (the backlog of 2021 lost some).
         var missedAfterDays = 10
+
+        /// The share of infections testing finds: every symptomatic one, `screenedShare` of the others.
+        var foundShare: Double { symptomaticShare + (1 - symptomaticShare) * screenedShare }
     }
 
     let parameters: Parameters
@@ -113,8 +116,7 @@ struct Epidemic {
     /// Infections before the first day, spread over the ten days before it, enough for the first days' reports.
     private mutating func seedInfections() {
         var rng = SimRandom(seed: seed).fork(5000)
-        let found = parameters.symptomaticShare + (1 - parameters.symptomaticShare) * parameters.screenedShare
-        let wanted = Int(Double(quotas.prefix(parameters.horizon).reduce(0, +)) * parameters.slack / found) + 1
+        let wanted = Int(Double(quotas.prefix(parameters.horizon).reduce(0, +)) * parameters.slack / parameters.foundShare) + 1
         let n = infectedOn.count
         var tries = 0
         while seeded < min(wanted, n / 4) && tries < wanted * 10 {
@@ -254,7 +256,7 @@ struct Epidemic {
     /// over the horizon and the reports due then (times `slack`). Damped, at most ×1.5 or ÷1.5 a day: infections
     /// answer the rate the same day, so the loop settles instead of swinging.
     mutating func calibrate(after day: Int) {
-        let found = parameters.symptomaticShare + (1 - parameters.symptomaticShare) * parameters.screenedShare
+        let found = parameters.foundShare
         let horizon = (day + 1)...(day + parameters.horizon)
         let due = Double(horizon.reduce(0) { $0 + quotas[$1] }) * parameters.slack
         var findable = pending.count

@@ -29,10 +29,10 @@ public enum SentinelApplication {
         return try Services(config: config, database: database)
     }
 
+    /// `services` come from `services(config:database:)`, which migrated the database.
     static func buildRouter(services: Services) async throws -> Router<SentinelContext> {
         let config = services.config, database = services.database
         bootstrapMetrics()
-        try await Migrator().migrate(database)
         try await BundledAreas.loadIfNeeded(into: services.areas)
         try await services.certificates.loadRevocations()
         if config.demo { try await DemoSeed.seedIfNeeded(services.accounts) }
