@@ -13,6 +13,8 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     case facilityManager = "facility_manager"
     case venueOperator = "venue_operator"
     case leader
+    /// Staff of a road checkpoint: record vehicles and the people in them.
+    case checkpointOfficer = "checkpoint_officer"
 
     /// What the role may do. Area scope is checked separately, by `AreaScope`.
     public var permissions: Set<Permission> {
@@ -21,15 +23,16 @@ public enum Role: String, CaseIterable, Codable, Sendable {
             return Set(Permission.allCases)
         case .epidemiologist:
             return [.readAreas, .readDashboards, .announceRiskLevels, .readPersons, .writePersons, .readVenues, .readCheckIns, .followUpDeclarations,
-                    .readCases, .manageCases, .traceCases, .followUpCases, .issueCertificates, .manageCertificates, .readTests]
+                    .readCases, .manageCases, .traceCases, .followUpCases, .issueCertificates, .manageCertificates, .readTests,
+                    .readTravel, .manageCheckpoints]
         case .districtOfficer:
             return [.readAreas, .readDashboards, .announceRiskLevels, .readPersons, .writePersons, .readVenues, .manageVenues, .readCheckIns,
                     .followUpDeclarations, .readCases, .manageCases, .traceCases, .followUpCases, .issueCertificates, .manageCertificates,
-                    .readTests]
+                    .readTests, .readTravel, .manageCheckpoints]
         case .communeOfficer:
             // The commune health station follows up the contacts assigned to it; investigations are the district's and CDC's.
             return [.readAreas, .readDashboards, .readPersons, .writePersons, .readVenues, .manageVenues, .readCheckIns,
-                    .followUpDeclarations, .readCases, .followUpCases, .issueCertificates, .readTests]
+                    .followUpDeclarations, .readCases, .followUpCases, .issueCertificates, .readTests, .readTravel]
         case .sampler:
             return [.readAreas, .readPersons, .writePersons, .collectSamples]
         case .lab:
@@ -44,6 +47,9 @@ public enum Role: String, CaseIterable, Codable, Sendable {
             return [.readAreas, .registerVenues, .readOwnVenues, .submitCheckIns]
         case .leader:
             return [.readAreas, .readDashboards]
+        case .checkpointOfficer:
+            // The checkpoint records who crosses; the lists of arrivals are the destination's to read.
+            return [.readAreas, .declareTravel]
         }
     }
 
@@ -93,4 +99,10 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case recordResults = "lab.results"
     /// Read people's test results in the area.
     case readTests = "tests.read"
+    /// Record travel declarations at a road checkpoint in the area.
+    case declareTravel = "travel.declare"
+    /// Read the lists of travellers arriving in the area (and, for the province, going to other provinces).
+    case readTravel = "travel.read"
+    /// Open and close road checkpoints in the area.
+    case manageCheckpoints = "checkpoints.manage"
 }

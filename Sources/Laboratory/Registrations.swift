@@ -47,9 +47,8 @@ public struct RegistrationImport: Sendable, Codable, Equatable {
 }
 
 extension LabStore {
-    /// Registration codes: 8 characters without look-alikes (no 0/O, 1/I), read aloud or typed from a slip.
-    static let codeAlphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-    static func newCode() -> String { String((0..<8).map { _ in codeAlphabet.randomElement()! }) }
+    /// Registration codes: 8 characters without look-alikes, read aloud or typed from a slip.
+    static func newCode() -> String { SlipCode.make() }
 
     /// A citizen registers themselves (`principal` nil) or staff register someone. The person is found again or
     /// created from the claim.

@@ -11,7 +11,7 @@ struct Sentinel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sentinel",
         abstract: "Sentinel — epidemic-response platform for a provincial Department of Health.",
-        subcommands: [Serve.self, Migrate.self, UserCommand.self, AreasCommand.self, KeysCommand.self, SimulateCommand.self, TrainingCommand.self, AggregatesCommand.self, GeoCommand.self, BenchTracingCommand.self, BenchReportingCommand.self, BenchCertificatesCommand.self, BenchLabCommand.self],
+        subcommands: [Serve.self, Migrate.self, UserCommand.self, AreasCommand.self, KeysCommand.self, SimulateCommand.self, TrainingCommand.self, AggregatesCommand.self, GeoCommand.self, ExportCommand.self, BenchTracingCommand.self, BenchReportingCommand.self, BenchCertificatesCommand.self, BenchLabCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -73,6 +73,7 @@ struct Serve: AsyncParsableCommand {
         }
         config.demoProvince = env.bool(forKey: "sentinel.demo.province") ?? true
         config.keysDirectory = env.string(forKey: "sentinel.keys.dir") ?? config.keysDirectory
+        config.exportsDirectory = env.string(forKey: "sentinel.exports.dir") ?? config.exportsDirectory
         config.database = try db.resolve(env)
         guard (1...65535).contains(config.port) else { throw ValidationError("--port must be 1–65535") }
 

@@ -55,5 +55,6 @@ public enum Migrations {
         M0008_TestRegistrations.migration,
         M0009_Aggregates.migration,
         M0010_OpenCaseStates.migration,
+        M0011_TravelDeclarations.migration,
     ]
 }

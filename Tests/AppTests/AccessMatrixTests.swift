@@ -74,6 +74,18 @@ import TestSupport
             _ = try await LabStore(database: app.database, quarantineRules: try .bundled()).collect(
                 NewSample(tubeBarcode: "T-SLIP", personIds: [case731.person], method: .rtPCR, specimenType: "np_swab"),
                 by: sampler.principal, trace: .cli("test"))
+            // A checkpoint in 732 with one vehicle bound for 732, for the travel routes.
+            let travel = TravelStore(database: app.database)
+            let checkpoint732 = try await travel.createCheckpoint(NewCheckpoint(code: "LK-1", name: "Chốt Long Khánh", communeCode: commune732),
+                                                                  by: cdc.principal, trace: .cli("test"))
+            let guard732 = try await app.account(.checkpointOfficer, area: "732", username: "matrix-guard").0
+            let crossing = #"{"clientId":"\#(UUID().uuidString)","checkpointId":\#(checkpoint732.id),"direction":"entering","plate":"60A-123.45","vehicleType":"car","origin":"79","destination":"\#(commune732)","occupants":[{"person":{"phone":"0912000732","name":"Lái xe"}}]}"#
+            let slip732 = try await travel.record(
+                TravelSubmission(clientId: UUID().uuidString, checkpointId: checkpoint732.id, direction: "entering", plate: "60B-222.33",
+                                 vehicleType: "truck", origin: "74", destination: commune732,
+                                 occupants: [.init(person: PersonClaim(phone: "0912000733", name: "Tài xế"))]),
+                by: guard732.principal, trace: .cli("test")).slipCode
+            let readSlip: (Role, String) -> Bool = { role, scope in (role.may(.declareTravel) || role.may(.readTravel)) && Self.covers(scope, commune732) }
             let certify: (String) -> (Role, String) -> Bool = { area in
                 { role, scope in role.may(.readCases) && role.may(.issueCertificates) && Self.covers(scope, area) }
             }
@@ -185,6 +197,18 @@ import TestSupport
                 Route(method: .get, uri: "/samples/T-SLIP/slip", web: true, permission: nil, targetArea: nil,
                       rule: { role, scope in (role.may(.collectSamples) || role.may(.readTests)) && Self.covers(scope, "25993") }),
                 Route(method: .post, uri: "/api/v1/lab/receive", web: false, permission: .recordResults, targetArea: nil, body: #"{"tubes":[]}"#),
+                Route(method: .get, uri: "/checkpoint", web: true, permission: .declareTravel, targetArea: nil),
+                Route(method: .get, uri: "/itineraries", web: true, permission: .readTravel, targetArea: nil),
+                Route(method: .get, uri: "/api/v1/itineraries", web: false, permission: .readTravel, targetArea: nil),
+                Route(method: .get, uri: "/api/v1/itineraries.csv?destination=731", web: false, permission: .readTravel, targetArea: "731"),
+                Route(method: .get, uri: "/api/v1/itineraries.csv?destination=\(commune732)", web: false, permission: .readTravel, targetArea: commune732),
+                Route(method: .get, uri: "/api/v1/itineraries.csv?destination=79", web: false, permission: nil, targetArea: nil,
+                      rule: { role, scope in role.may(.readTravel) && scope == "75" }),
+                Route(method: .post, uri: "/api/v1/travel-declarations", web: false, permission: .declareTravel, targetArea: commune732, body: crossing),
+                Route(method: .post, uri: "/api/v1/checkpoints", web: false, permission: .manageCheckpoints, targetArea: commune732,
+                      body: #"{"code":"NAME","name":"Chốt","communeCode":"\#(commune732)"}"#),
+                Route(method: .get, uri: "/api/v1/travel-declarations/\(slip732)", web: false, permission: nil, targetArea: nil, rule: readSlip),
+                Route(method: .get, uri: "/checkpoint/slips/\(slip732)", web: true, permission: nil, targetArea: nil, rule: readSlip),
                 Route(method: .get, uri: "/venues/\(venue731)/scan", web: true, permission: nil, targetArea: nil,
                       rule: { role, scope in readVenue(role, scope, "25993") && role.may(.manageVenues) }),
             ]

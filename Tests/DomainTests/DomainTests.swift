@@ -55,7 +55,7 @@ import Testing
     @Test func everyRoleHasAStableRawValue() {
         #expect(Role.allCases.map(\.rawValue) == [
             "admin", "epidemiologist", "district_officer", "commune_officer", "sampler", "lab", "vaccinator",
-            "facility_manager", "venue_operator", "leader",
+            "facility_manager", "venue_operator", "leader", "checkpoint_officer",
         ])
     }
 }

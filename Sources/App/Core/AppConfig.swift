@@ -32,6 +32,8 @@ public struct AppConfig: Sendable {
     public var training: Bool = false
     /// Where the certificate signing keys live (`sentinel keys init`); never inside the database.
     public var keysDirectory: String = "keys"
+    /// Where the nightly lists of arrivals are written (`itineraries/YYYY-MM-DD/lo-trinh-CODE-YYYY-MM-DD.csv`).
+    public var exportsDirectory: String = "exports"
 
     /// The base of public links, without a trailing slash.
     public var publicBase: String {

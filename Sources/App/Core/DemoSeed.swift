@@ -28,6 +28,7 @@ public enum DemoSeed {
         (.facilityManager, "731", "Đặng Quốc Bảo"),
         (.venueOperator, "25993", "Chợ Trảng Dài"),
         (.leader, "75", "Ban Giám đốc Sở"),
+        (.checkpointOfficer, "731", "Chốt kiểm soát cầu Hóa An"),
     ].map { role, scope, name in
         DemoAccount(username: "demo-" + role.rawValue.replacingOccurrences(of: "_", with: "-"), password: password, role: role,
                     scopeCode: scope, displayName: name)
@@ -48,6 +49,7 @@ public enum DemoSeed {
             created.append(demo)
         }
         try await seedVenues(store)
+        try await seedCheckpoints(store)
         try await store.database.write { try await Settings.set("demo.seeded", "1", on: $0) }
         return created
     }
@@ -82,5 +84,41 @@ public enum DemoSeed {
             }
         }
         _ = try await CheckInStore(database: accounts.database).ingest(events, now: now)
+    }
+
+    /// Road checkpoints at Biên Hòa's bridges and on the national roads out of the province, and a morning's vehicles
+    /// at the Hóa An bridge, so the district's list of arrivals has people in it.
+    static func seedCheckpoints(_ accounts: AccountStore) async throws {
+        let all = try await accounts.listAll()
+        guard let admin = all.first(where: { $0.username == "demo-admin" })?.principal,
+              let officer = all.first(where: { $0.username == "demo-checkpoint-officer" })?.principal else { return }
+        let travel = TravelStore(database: accounts.database)
+        let trace = RequestTrace.cli("serve --demo")
+        var ids: [Int64] = []
+        for (code, name, commune, road) in [
+            ("BH-HOAAN", "Chốt cầu Hóa An", "26068", "Cầu Hóa An (ĐT 768), giáp Bình Dương"),
+            ("BH-DONGNAI", "Chốt cầu Đồng Nai", "26056", "Quốc lộ 1K, giáp TP Hồ Chí Minh"),
+            ("LT-QL51", "Chốt Quốc lộ 51 Phước Thái", "26422", "Quốc lộ 51, giáp Bà Rịa - Vũng Tàu"),
+            ("XL-QL1A", "Chốt Quốc lộ 1A Xuân Hòa", "26443", "Quốc lộ 1A, giáp Bình Thuận"),
+            ("TP-QL20", "Chốt Quốc lộ 20 Phú Thanh", "26161", "Quốc lộ 20, giáp Lâm Đồng"),
+        ] {
+            ids.append(try await travel.createCheckpoint(NewCheckpoint(code: code, name: name, communeCode: commune, road: road),
+                                                         by: admin, trace: trace).id)
+        }
+        let now = Date()
+        let vehicles: [(String, String, String, String, String, [(String, String, String)])] = [
+            ("entering", "51F-234.56", "car", "79", "25993", [("Huỳnh Văn Phúc", "079085001234", "0903123456"), ("Huỳnh Thị Mai", "079190004567", "")]),
+            ("entering", "61C-112.09", "truck", "74", "26002", [("Trịnh Quốc Dũng", "074080002345", "0918234567")]),
+            ("entering", "51B-301.77", "coach", "79", "25996", [("Lý Văn Sang", "079078003456", "0937345678"), ("Châu Thị Ngọc", "079195005678", ""),
+                                                                ("Tạ Minh Khôi", "079201006789", "0978456789")]),
+            ("leaving", "60A-456.78", "car", "25993", "74", [("Ngô Thanh Tùng", "075088007890", "0909567890")]),
+        ]
+        for (i, v) in vehicles.enumerated() {
+            _ = try await travel.record(TravelSubmission(
+                clientId: UUID().uuidString, checkpointId: ids[0], direction: v.0, crossedAt: now.addingTimeInterval(-Double(3600 * (i + 1))),
+                plate: v.1, vehicleType: v.2, origin: v.3, destination: v.4, route: "Cầu Hóa An", cargo: v.2 == "truck" ? "Rau củ" : nil,
+                occupants: v.5.map { TravelSubmission.Occupant(person: PersonClaim(idNumber: $0.1, phone: $0.2.isEmpty ? nil : $0.2, name: $0.0)) }),
+                by: officer, trace: trace, now: now)
+        }
     }
 }

@@ -60,6 +60,16 @@ extension PeriodicJob {
         }
     }
 
+    /// Writes each destination's list of the previous day's arrivals after local midnight: checked every ten minutes,
+    /// a day is written once (and the days missed while the server was down, up to a week).
+    static func itineraries(_ archive: ItineraryArchive, logger: Logger) -> PeriodicJob {
+        PeriodicJob(name: "lists of arrivals", first: .seconds(90), interval: .seconds(600), logger: logger) {
+            for day in try await archive.writeDue() {
+                logger.info("lists of arrivals written", metadata: ["day": "\(day)", "directory": "\(archive.directory.path)"])
+            }
+        }
+    }
+
     /// Folds the count deltas into the daily counts every two seconds, so readers add few pending rows. On a database
     /// that gained the counts by migration, the first round computes them from the records.
     static func aggregates(_ database: Database, logger: Logger) -> PeriodicJob {

@@ -1,3 +1,4 @@
+import CheckIn
 import ContactTracing
 import Accounts
 import Foundation
@@ -52,7 +53,8 @@ public enum SentinelApplication {
         router.add(middleware: PublicRateLimitMiddleware(
             limiter: RateLimiter(ratePerSecond: config.publicRatePerSecond, burst: config.publicBurst),
             paths: ["/api/v1/checkins", "/c/", "/my-qr", "/api/v1/auth/token", "/login", "/api/v1/declarations", "/khai-bao",
-                    "/noi-co-ca-benh", "/api/v1/notices", "/api/v1/certificates/URN", "/chung-nhan", "/xac-minh", "/api/v1/test-registrations"]))
+                    "/noi-co-ca-benh", "/api/v1/notices", "/api/v1/certificates/URN", "/chung-nhan", "/xac-minh", "/api/v1/test-registrations",
+                    "/api/v1/travel-slips", "/phieu-qua-chot"]))
         // Result lookups: at most 10 tries per address per 10 minutes (a guessing script gets nowhere).
         router.add(middleware: PublicRateLimitMiddleware(limiter: RateLimiter(ratePerSecond: 10.0 / 600, burst: 10),
                                                          paths: ["/api/v1/results/lookup", "/ket-qua/tra-cuu"]))
@@ -66,6 +68,7 @@ public enum SentinelApplication {
         VenuesController(services: services).register(on: router)
         CheckInController(services: services).register(on: router)
         DeclarationsController(services: services).register(on: router)
+        TravelController(services: services).register(on: router)
         CasesController(services: services).register(on: router)
         CertificatesController(services: services).register(on: router)
         LabController(services: services).register(on: router)
@@ -81,6 +84,7 @@ public enum SentinelApplication {
         SamplePages(services: services, pages: pages).register(on: router)
         ScanPages(services: services, pages: pages).register(on: router)
         DeclarationPages(services: services, pages: pages).register(on: router)
+        TravelPages(services: services, pages: pages).register(on: router)
         CasePages(services: services, pages: pages).register(on: router)
         NoticePages(services: services, pages: pages).register(on: router)
         DashboardPages(services: services, pages: pages).register(on: router)
@@ -98,7 +102,9 @@ public enum SentinelApplication {
                        PeriodicJob.checkInPurge(services.checkIns, logger: logger),
                        PeriodicJob.aggregates(database, logger: logger),
                        PeriodicJob.outbox(database, sender: LogNotificationSender(logger: logger), logger: logger),
-                       PeriodicJob.certificates(services.certificates, linkBase: config.publicBase, logger: logger)]
+                       PeriodicJob.certificates(services.certificates, linkBase: config.publicBase, logger: logger),
+                       PeriodicJob.itineraries(ItineraryArchive(database: database, directory: URL(fileURLWithPath: config.exportsDirectory)
+                                                                    .appendingPathComponent("itineraries")), logger: logger)]
                 + (config.demo && config.demoProvince ? [DemoProvinceService(database: database, scale: .small, logger: logger)] : []),
             logger: logger)
     }

@@ -25,6 +25,8 @@ public struct Services: Sendable {
     /// Single check-ins go through here, to share transactions under load.
     public let checkInBatcher: CheckInBatcher
     public let declarations: DeclarationStore
+    /// Road checkpoints, their travel declarations and the destinations' lists of arrivals.
+    public let travel: TravelStore
     public let persons: PersonRegistry
     public let cases: CaseStore
     public let investigation: Investigation
@@ -55,6 +57,7 @@ public struct Services: Sendable {
         self.checkInBatcher = CheckInBatcher(store: checkIns)
         // The bundled rules ship with the binary; a failure to read them is a broken build, caught by the tests.
         self.declarations = DeclarationStore(database: database, rules: (try? DeclarationStore.bundledRules()) ?? [])
+        self.travel = TravelStore(database: database)
         self.persons = PersonRegistry(database: database)
         // The tracing and quarantine rules ship inside the binary and the tests load and validate them: failing to read
         // them is a broken build, so it stops the start rather than running without rules.

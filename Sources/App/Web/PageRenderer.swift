@@ -45,6 +45,8 @@ public struct PageRenderer: Sendable {
             model["canCertificates"] = p.role.may(.manageCertificates)
             model["canSample"] = p.role.may(.collectSamples)
             model["canDashboard"] = p.role.may(.readDashboards)
+            model["canCheckpoint"] = p.role.may(.declareTravel)
+            model["canItineraries"] = p.role.may(.readTravel)
         }
         return model
     }
