@@ -171,6 +171,19 @@ try:
     if not any(text.startswith("731 ") for text in cells):
         problems.append("arrivals: Biên Hòa's row is missing: %r" % cells)
     driver.save_screenshot(art + "/smoke-itineraries.png")
+    # The venue scanner, as the same officer: a personal QR typed by the USB reader becomes a check-in.
+    person_token = api("POST", "/api/v1/test-registrations", {"person": {"idNumber": "075190000703", "name": "Quét Smoke"},
+                                                               "reason": "screening", "communeCode": "25993"})["personToken"]
+    officer = api("POST", "/api/v1/auth/token", {"username": "demo-district-officer", "password": "sentinel-demo"})["token"]
+    venue_id = api("GET", "/api/v1/venues", None, officer)["items"][0]["id"]
+    driver.get(base + "/venues/%s/scan" % venue_id)
+    scan_input = driver.find_element(By.ID, "scan-input")
+    scan_input.send_keys(base + "/p/" + person_token)
+    scan_input.send_keys(Keys.ENTER)
+    try:
+        WebDriverWait(driver, 10).until(lambda d: any("Đã ghi nhận" in li.text for li in d.find_elements(By.CSS_SELECTOR, "#scan-log li")))
+    except Exception:
+        problems.append("venue scanner: the scan was not recorded: %r" % driver.find_element(By.ID, "scan-log").text)
 
     # The operations dashboard, as the demo leader: cards and the district map; an F0 saved through the API appears in
     # the open page by itself (server-sent events), and the page reflows on a phone.
@@ -207,4 +220,4 @@ finally:
 if problems:
     print("smoke test failed:\n  " + "\n  ".join(problems))
     sys.exit(1)
-print("smoke test passed: signed in, home and area pages rendered, a certificate verified offline, two samples saved at the station and two vehicles at a checkpoint (one of each through a network loss), a new F0 shown live on the dashboard, no console errors")
+print("smoke test passed: signed in, home and area pages rendered, a certificate verified offline, two samples saved at the station and two vehicles at a checkpoint (one of each through a network loss), a scan at a venue, a new F0 shown live on the dashboard, no console errors")

@@ -8,15 +8,8 @@
   var input = document.getElementById("scan-input"), statusEl = document.getElementById("scan-status");
   var queuedEl = document.getElementById("scan-queued"), log = document.getElementById("scan-log");
   var text = document.getElementById("scan-i18n").dataset;
-  var KEY = "sentinel.scan." + venue, sending = false;
-  function load() { try { return JSON.parse(localStorage.getItem(KEY)) || []; } catch (e) { return []; } }
-  function save(q) { localStorage.setItem(KEY, JSON.stringify(q)); queuedEl.textContent = q.length; }
-  function uuid() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var b = crypto.getRandomValues(new Uint8Array(16)); b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
-    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
-  }
+  var queue = SentinelQueue.store("sentinel.scan." + venue, queuedEl), sending = false;
+  var logLine = SentinelQueue.logger(statusEl, log, 20, "");
   var audio = null;
   function beep(ok) {
     try {
@@ -26,18 +19,14 @@
       g.gain.value = 0.1; o.start(); o.stop(audio.currentTime + (ok ? 0.12 : 0.4));
     } catch (e) { /* no audio: the colour still shows */ }
   }
-  function show(message, ok) {
-    statusEl.textContent = message; statusEl.className = "scan-status " + (ok ? "ok" : "bad"); beep(ok);
-    var item = document.createElement("li"); item.textContent = new Date().toLocaleTimeString() + " — " + message;
-    log.insertBefore(item, log.firstChild); while (log.children.length > 20) log.removeChild(log.lastChild);
-  }
+  function show(message, ok) { logLine(message, ok); beep(ok); }
   function token(raw) { var v = raw.trim(); var i = v.lastIndexOf("/p/"); return i >= 0 ? v.slice(i + 3) : v; }
   function flush() {
-    var queue = load();
-    if (sending || !queue.length) return;
+    var items = queue.load();
+    if (sending || !items.length) return;
     sending = true;
     fetch("/venues/" + venue + "/scan/batch", {
-      method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: JSON.stringify(queue.slice(0, 500))
+      method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: JSON.stringify(items.slice(0, 500))
     }).then(function (r) { return r.json().then(function (b) { return { status: r.status, body: b }; }); }).then(function (r) {
       sending = false;
       if (r.status !== 200) { show(text.bad + " " + (r.body.detail || r.status), false); return; }
@@ -47,7 +36,7 @@
         if (res.status === "rejected") show(text.bad + " " + (res.detail || ""), false);
         else show(res.status === "duplicate" ? text.duplicate : text.ok, true);
       });
-      save(load().filter(function (e) { return !done[e.eventId]; }));
+      queue.save(queue.load().filter(function (e) { return !done[e.eventId]; }));
       flush();
     }).catch(function () { sending = false; statusEl.textContent = text.offline; statusEl.className = "scan-status bad"; });
   }
@@ -56,11 +45,11 @@
     e.preventDefault();
     var t = token(input.value); input.value = "";
     if (!t) return;
-    var q = load(); q.push({ eventId: uuid(), personToken: t, checkedInAt: new Date().toISOString() }); save(q);
+    queue.push({ eventId: SentinelQueue.uuid(), personToken: t, checkedInAt: new Date().toISOString() });
     flush();
   });
   document.addEventListener("click", function () { input.focus(); });
   window.addEventListener("online", flush);
   setInterval(flush, 5000);
-  save(load()); flush();
+  queue.save(queue.load()); flush();
 })();
