@@ -163,6 +163,33 @@ public struct TravelStore: Sendable {
         }
     }
 
+    /// Dong Nai's road checkpoints of 2021 at its bridges and on the national roads out of the province, with the
+    /// province each mostly faces: the demo and the synthetic province open them.
+    public static let dongNaiCheckpoints: [(checkpoint: NewCheckpoint, facing: [String])] = [
+        (NewCheckpoint(code: "BH-HOAAN", name: "Chốt cầu Hóa An", communeCode: "26068", road: "Cầu Hóa An (ĐT 768), giáp Bình Dương"), ["74"]),
+        (NewCheckpoint(code: "BH-DONGNAI", name: "Chốt cầu Đồng Nai", communeCode: "26056", road: "Quốc lộ 1K, giáp TP Hồ Chí Minh"), ["79"]),
+        (NewCheckpoint(code: "LT-QL51", name: "Chốt Quốc lộ 51 Phước Thái", communeCode: "26422", road: "Quốc lộ 51, giáp Bà Rịa - Vũng Tàu"), ["77"]),
+        (NewCheckpoint(code: "XL-QL1A", name: "Chốt Quốc lộ 1A Xuân Hòa", communeCode: "26443", road: "Quốc lộ 1A, giáp Bình Thuận"), ["60"]),
+        (NewCheckpoint(code: "TP-QL20", name: "Chốt Quốc lộ 20 Phú Thanh", communeCode: "26161", road: "Quốc lộ 20, giáp Lâm Đồng"), ["68"]),
+    ]
+
+    /// Opens the checkpoints of `list` that no checkpoint has the code of yet (set-up data written by the system, not
+    /// by a person: no gate, no audit) and returns every listed code's id.
+    public static func ensureCheckpoints(_ list: [NewCheckpoint], on db: any SQLDatabase, now: Date = Date()) async throws -> [String: Int64] {
+        var ids: [String: Int64] = [:]
+        for new in list {
+            if let row = try await db.raw("SELECT id FROM checkpoints WHERE code = \(bind: new.code)").first() {
+                ids[new.code] = try row.decode(column: "id", as: Int64.self)
+                continue
+            }
+            ids[new.code] = try await db.raw("""
+                INSERT INTO checkpoints (code, name, commune_code, road, active, created_at) VALUES (\(bind: new.code), \(bind: new.name),
+                    \(bind: new.communeCode), \(bind: new.road), TRUE, \(bind: now)) RETURNING id
+                """).first()!.decode(column: "id", as: Int64.self)
+        }
+        return ids
+    }
+
     /// Open checkpoints inside `scope` (a unit code), by name.
     public func checkpoints(in scope: String) async throws -> [Checkpoint] {
         try await database.read { db in
@@ -333,6 +360,7 @@ public struct TravelStore: Sendable {
                                        SQLBind(tests[seat].0.rawValue), SQLBind(tests[seat].1))
             }
             try await insert.run()
+            try await Aggregates.added(.travel, keys: [id], on: db)
             try await AuditLog.append(AuditEntry(principal: principal, action: "record", entity: "travel_declaration", entityID: slip,
                                                  areaCode: checkpoint.communeCode, context: trace), on: db)
             return TravelReceipt(id: id, slipCode: slip, duplicate: false)

@@ -46,7 +46,7 @@ struct SeededRandom {
                 do { try await body(); done[name, default: 0] += 1 } catch { done["refused " + name, default: 0] += 1 }
             }
             for step in 0..<120 {
-                switch rng.int(0...9) {
+                switch rng.int(0...10) {
                 case 0, 1:
                     var batch: [CheckInSubmission] = []
                     for _ in 0..<rng.int(1...12) {
@@ -129,6 +129,18 @@ struct SeededRandom {
                         _ = try await w.lab.record(ResultInput(result: outcome, resultedAt: now.addingTimeInterval(-60)), for: code, by: w.admin,
                                                    trace: w.trace, now: now)
                     }
+                case 9:
+                    let travellers = (0..<rng.int(1...3)).map { _ in rng.pick(people) }
+                    let entering = rng.chance(0.7)
+                    await attempt("travel") {
+                        _ = try await w.travel.record(TravelSubmission(
+                            clientId: UUID().uuidString, checkpointId: w.checkpoint, direction: entering ? "entering" : "leaving",
+                            crossedAt: now.addingTimeInterval(-Double(rng.int(60...(2 * 86_400)))), plate: "60A-\(100 + step).45", vehicleType: "car",
+                            origin: entering ? "79" : rng.pick(w.communes), destination: entering ? rng.pick(w.communes) : "74",
+                            occupants: Array(Set(travellers.map(\.idNumber))).map { id in
+                                TravelSubmission.Occupant(person: PersonClaim(idNumber: id, name: travellers.first { $0.idNumber == id }!.fullName))
+                            }), by: w.admin, trace: w.trace, now: now)
+                    }
                 default:
                     guard let f0 = try await w.someCase(&rng, classification: .f0) else { continue }
                     await attempt("trace and confirm") {
@@ -145,7 +157,7 @@ struct SeededRandom {
                     #expect(current == recomputed, "seed \(seed), step \(step): \(Self.difference(current, recomputed))")
                 }
             }
-            for name in ["checkins", "declarations", "open", "update", "reclassify", "follow-up", "collect", "result", "trace and confirm"] {
+            for name in ["checkins", "declarations", "open", "update", "reclassify", "follow-up", "collect", "result", "trace and confirm", "travel"] {
                 #expect(done[name, default: 0] > 0, "the history exercised \(name): \(done)")
             }
 
@@ -158,6 +170,10 @@ struct SeededRandom {
             #expect(total(.f0Community) + total(.f0InQuarantine) == total(.f0New))
             #expect(total(.personsSampled) == Int64(try await w.count("SELECT COUNT(*) AS n FROM sample_members")))
             #expect(total(.tests) == Int64(try await w.count("SELECT COUNT(*) AS n FROM person_tests WHERE outcome IN ('positive', 'negative')")))
+            #expect(total(.crossings) == Int64(try await w.count("SELECT COUNT(*) AS n FROM travel_occupants")))
+            #expect(total(.arrivals) == Int64(try await w.count("""
+                SELECT COUNT(*) AS n FROM travel_occupants o JOIN travel_declarations t ON t.id = o.declaration_id WHERE t.direction = 'entering'
+                """)))
 
             while try await Aggregates.fold(w.db, limit: 7) > 0 {}
             #expect(try await w.count("SELECT COUNT(*) AS n FROM count_deltas") == 0)
@@ -212,6 +228,9 @@ struct ReportingWorld {
     let cases: CaseStore
     let investigation: Investigation
     let lab: LabStore
+    let travel: TravelStore
+    /// A checkpoint (in 26068, Biên Hòa) for the travel declarations.
+    let checkpoint: Int64
     let trace = RequestTrace(route: "test", requestID: "t")
 
     static func with<T: Sendable>(_ kind: DatabaseKind, _ body: (ReportingWorld) async throws -> T) async throws -> T {
@@ -222,11 +241,14 @@ struct ReportingWorld {
             let admin = try await accounts.createAsOperator(
                 NewAccount(username: "cdc", displayName: "CDC", password: "long-enough-pw", role: .admin, scopeCode: "75"), trace: .cli("test")).principal
             let cases = CaseStore(database: db, quarantineRules: try .bundled())
+            let travel = TravelStore(database: db)
+            let checkpoint = try await travel.createCheckpoint(NewCheckpoint(code: "BH-1", name: "Chốt", communeCode: "26068"), by: admin,
+                                                               trace: .cli("test")).id
             return try await body(ReportingWorld(
                 db: db, admin: admin, communes: ["25993", "26002", "26071", "26470"], checkins: CheckInStore(database: db),
                 declarations: DeclarationStore(database: db, rules: try DeclarationStore.bundledRules()), cases: cases,
                 investigation: Investigation(database: db, engine: TracingEngine(rules: try .bundled()), cases: cases),
-                lab: LabStore(database: db, quarantineRules: try .bundled())))
+                lab: LabStore(database: db, quarantineRules: try .bundled()), travel: travel, checkpoint: checkpoint))
         }
     }
 

@@ -10,7 +10,8 @@ struct ReportPages {
     let services: Services
     let pages: PageRenderer
 
-    static let columns: [Measure] = [.f0New, .f0Community, .f0InQuarantine, .f1New, .f2New, .recovered, .deaths, .samples, .tests, .positives]
+    static let columns: [Measure] = [.f0New, .f0Community, .f0InQuarantine, .f1New, .f2New, .recovered, .deaths, .samples, .tests, .positives,
+                                     .arrivals]
 
     func register(on router: some RouterMethods<SentinelContext>) {
         router.get("/reports/daily") { request, context -> Response in

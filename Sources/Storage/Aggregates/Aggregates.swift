@@ -264,7 +264,7 @@ extension MeasureSource {
         switch self {
         case .cases: "SELECT id FROM cases WHERE person_id IN"
         case .samples: "SELECT id FROM samples WHERE id IN"
-        case .checkins, .declarations, .results: nil   // append only
+        case .checkins, .declarations, .results, .travel: nil   // append only
         }
     }
 }

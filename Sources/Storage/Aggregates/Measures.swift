@@ -34,6 +34,11 @@ public enum Measure: String, CaseIterable, Codable, Sendable {
     case positives
     /// Members of positive or invalid pools called back for an individual test.
     case retests
+    // Road checkpoints (by the local day of crossing).
+    /// People arriving through a checkpoint, at the commune of the province they go to.
+    case arrivals
+    /// People crossing a checkpoint, at the checkpoint's commune.
+    case crossings
 
     public var source: MeasureSource {
         switch self {
@@ -44,6 +49,7 @@ public enum Measure: String, CaseIterable, Codable, Sendable {
         case .declarations, .declarationsFlagged: .declarations
         case .samples, .samplesPooled, .personsSampled: .samples
         case .results, .positivePools, .tests, .positives, .retests: .results
+        case .arrivals, .crossings: .travel
         }
     }
 }
@@ -60,6 +66,8 @@ public enum MeasureSource: String, CaseIterable, Sendable {
     case samples
     /// Keyed by `samples.id`: the tube's result and the person results derived from it.
     case results
+    /// Keyed by `travel_declarations.id` (its people in `travel_occupants`).
+    case travel
 
     public var measures: [Measure] { Measure.allCases.filter { $0.source == self } }
 
@@ -135,6 +143,15 @@ public enum MeasureSource: String, CaseIterable, Sendable {
                 UNION ALL
                 SELECT 'tests', t.commune_code, \(unsafeRaw: day("t.resulted_at"))
                 FROM person_tests t WHERE t.outcome IN ('positive', 'negative')\(only("t.sample_id"))
+                """
+        case .travel:
+            let k = only("t.id")
+            rows = """
+                SELECT 'arrivals' AS measure, t.destination_code AS commune_code, t.report_day AS day
+                FROM travel_declarations t JOIN travel_occupants o ON o.declaration_id = t.id WHERE LENGTH(t.destination_code) = 5\(k)
+                UNION ALL
+                SELECT 'crossings', t.commune_code, t.report_day
+                FROM travel_declarations t JOIN travel_occupants o ON o.declaration_id = t.id WHERE 1 = 1\(k)
                 """
         }
         return """
