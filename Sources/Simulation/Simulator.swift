@@ -133,6 +133,7 @@ public struct Simulator: Sendable {
                         DELETE FROM health_declarations WHERE person_id >= \(bind: personBase) AND client_id LIKE '\(unsafeRaw: SimulatedDeclarations.marker)%'
                           AND client_id >= \(bind: SimulatedDeclarations.firstClientID(day: firstDay))
                         """).run()
+                    try await Self.removeTravel(fromDay: firstDay, on: db)
                 }
             }
             let (phase, epidemic) = try await simulateDays(model, personBase: personBase, venueBase: venueBase, writingFrom: firstDay)
@@ -153,7 +154,7 @@ public struct Simulator: Sendable {
             try await set("aggregates_done", "1")
         }
         if measureRaw { summary.rawRowsPerSecond = try await rawInsertRate() }
-        for table in ["persons", "venues", "checkins", "health_declarations", "cases", "samples"] {
+        for table in ["persons", "venues", "checkins", "health_declarations", "travel_declarations", "cases", "samples"] {
             let n = try await database.read { try await $0.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()!.decode(column: "n", as: Int.self) }
             summary.counts.append((table, n))
         }
@@ -382,6 +383,9 @@ public struct Simulator: Sendable {
         var epidemic = Epidemic(model: model, quotas: try quotas(horizon: Epidemic.Parameters().horizon), days: options.days, seed: options.seed)
         let movement = Movement(model: model, seed: options.seed)
         let declarations = SimulatedDeclarations(rules: try DeclarationStore.bundledRules())
+        let travel = SimulatedTravel(checkpoints: try await database.write { db in
+            try await TravelStore.ensureCheckpoints(TravelStore.dongNaiCheckpoints.map(\.checkpoint), on: db)
+        })
         var presences = DayPresences()
         for day in 0..<options.days {
             guard let dayName = LocalDay.adding(day - options.days + 1, to: options.lastDay), let midnight = LocalDay.start(dayName) else { continue }
@@ -416,6 +420,8 @@ public struct Simulator: Sendable {
                 try await database.bulkInsert("health_declarations", columns: SimulatedDeclarations.columns,
                                               rows: declarations.rows(day: day, dayName: dayName, midnight: midnight, model: model, epidemic: epidemic,
                                                                       personBase: personBase, seed: options.seed))
+                try await writeTravel(travel.day(day, dayName: dayName, midnight: midnight, model: model, epidemic: epidemic,
+                                                 personBase: personBase, seed: options.seed), day: day)
                 try await set("checkins_day", String(day + 1))
             } else if !writing {
                 progress.advance(by: 1)
@@ -426,6 +432,31 @@ public struct Simulator: Sendable {
         let phase = SimulationSummary.Phase(name: name, rows: writing ? pipeline.written : options.days,
                                             seconds: max(progress.end(), Date().timeIntervalSince(startedAt)))
         return (phase, epidemic)
+    }
+
+    /// A day's vehicles, then their people under the ids the vehicles were given.
+    private func writeTravel(_ travel: SimulatedTravel.Day, day: Int) async throws {
+        try await database.bulkInsert("travel_declarations", columns: SimulatedTravel.declarationColumns, rows: travel.declarations)
+        let ids = try await database.read { db in
+            try await db.raw("""
+                SELECT id, client_id FROM travel_declarations
+                WHERE client_id >= \(bind: SimulatedTravel.firstClientID(day: day)) AND client_id < \(bind: SimulatedTravel.firstClientID(day: day + 1))
+                ORDER BY id
+                """).all().map { (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "client_id", as: String.self)) }
+        }
+        var occupants: [[BulkValue]] = []
+        for (id, clientID) in ids { for person in travel.occupants[clientID] ?? [] { occupants.append([.int(id)] + person) } }
+        try await database.bulkInsert("travel_occupants", columns: SimulatedTravel.occupantColumns, rows: occupants)
+    }
+
+    /// The simulated vehicles of `fromDay` on (all of them from day 0) and their people.
+    static func removeTravel(fromDay: Int, on db: any SQLDatabase) async throws {
+        let simulated: SQLQueryString = """
+            SELECT id FROM travel_declarations WHERE client_id LIKE '\(unsafeRaw: SimulatedTravel.marker)%'
+              AND client_id >= \(bind: SimulatedTravel.firstClientID(day: fromDay))
+            """
+        try await db.raw("DELETE FROM travel_occupants WHERE declaration_id IN (\(simulated))").run()
+        try await db.raw("DELETE FROM travel_declarations WHERE id IN (\(simulated))").run()
     }
 
     /// Removes everything a previous simulation wrote (rows at or above its id bases), and its markers.
@@ -446,6 +477,8 @@ public struct Simulator: Sendable {
             try await db.raw("DELETE FROM venue_exposures WHERE venue_id >= \(bind: venueBase)").run()
             try await db.raw("DELETE FROM person_phones WHERE person_id >= \(bind: personBase)").run()
             try await db.raw("DELETE FROM health_declarations WHERE person_id >= \(bind: personBase)").run()
+            try await Self.removeTravel(fromDay: 0, on: db)
+            try await db.raw("DELETE FROM travel_occupants WHERE person_id >= \(bind: personBase)").run()
             try await db.raw("DELETE FROM venues WHERE id >= \(bind: venueBase)").run()
             try await db.raw("DELETE FROM persons WHERE id >= \(bind: personBase)").run()
             try await db.raw("DELETE FROM settings WHERE key LIKE 'simulation.%'").run()

@@ -1,6 +1,7 @@
 import ContactTracing
 import People
 import Domain
+import CheckIn
 import Foundation
 import SQLKit
 import Simulation
@@ -31,6 +32,9 @@ import TestSupport
                 ("cases", "person_id", "person_id, classification, confirmed_on, severity, outcome, outcome_on, quarantine_start"),
                 ("samples", "id", "id, tube_barcode, collected_at, commune_code, pooled"),
                 ("health_declarations", "client_id", "client_id, person_id, report_day, symptoms, exposures, flag_reasons"),
+                ("travel_declarations", "client_id", "client_id, slip_code, crossed_at, direction, plate, origin_code, destination_code, occupants"),
+                ("travel_occupants o JOIN travel_declarations t ON t.id = o.declaration_id", "t.client_id, o.seat",
+                 "t.client_id, o.seat, o.person_id, o.test_status, o.test_day"),
             ] {
                 for row in try await sql.raw("SELECT \(unsafeRaw: columns) FROM \(unsafeRaw: table) ORDER BY \(unsafeRaw: order)").all() {
                     for column in row.allColumns {
@@ -72,6 +76,8 @@ import TestSupport
                 for table in ["person_tests", "sample_results", "sample_members"] { try await sql.raw("DELETE FROM \(unsafeRaw: table)").run() }
                 try await sql.raw("DELETE FROM cases").run()
                 try await sql.raw("DELETE FROM checkins WHERE event_id >= 's001'").run()
+                // …and day 1's vehicles written without their people.
+                try await sql.raw("DELETE FROM travel_occupants WHERE declaration_id IN (SELECT id FROM travel_declarations WHERE client_id >= '7a7a7a7a-0001')").run()
                 try await sql.raw("INSERT INTO checkins (event_id, venue_id, person_id, commune_code, checked_in_at, received_at) SELECT 's001000000000', venue_id, person_id, commune_code, checked_in_at, received_at FROM checkins LIMIT 1").run()
             }
             let resumed = try await Simulator(database: db, options: Self.options(), progress: ProgressReporter(quiet: true)).run()
@@ -120,6 +126,27 @@ import TestSupport
                     #expect(UUID(uuidString: try row.decode(column: "client_id", as: String.self)) != nil)
                     #expect(AreaCode.level(of: try row.decode(column: "commune_code", as: String.self)) == .commune)
                     #expect(LocalDay.isValid(try row.decode(column: "report_day", as: String.self)))
+                }
+                // Vehicles at the checkpoints as the travel store checks them: plate, places and direction, the crossing's day,
+                // their people; about one resident in a thousand a day drives.
+                let vehicles = try await sql.raw("""
+                    SELECT t.client_id, t.slip_code, t.plate, t.direction, t.origin_code, t.destination_code, t.destination_district, t.report_day,
+                           t.crossed_at, t.occupants, (SELECT COUNT(*) FROM travel_occupants o WHERE o.declaration_id = t.id) AS seated
+                    FROM travel_declarations t
+                    """).all()
+                #expect((3...9).contains(vehicles.count), "\(vehicles.count) vehicles over 3 days for 3,000 people (3 tries a day, adults out and about)")
+                for row in vehicles {
+                    #expect(UUID(uuidString: try row.decode(column: "client_id", as: String.self)) != nil)
+                    #expect(SlipCode.isWellFormed(try row.decode(column: "slip_code", as: String.self)))
+                    let plate = try row.decode(column: "plate", as: String.self)
+                    #expect(VehiclePlate.normalised(plate) == plate)
+                    let origin = try await TravelStore.place(try row.decode(column: "origin_code", as: String.self), on: sql)
+                    let destination = try await TravelStore.place(try row.decode(column: "destination_code", as: String.self), on: sql)
+                    let entering = try row.decode(column: "direction", as: String.self) == "entering"
+                    #expect(origin?.inProvince == !entering && destination?.inProvince == entering)
+                    #expect(try row.decode(column: "destination_district", as: String?.self) == destination?.district)
+                    #expect(try row.decode(column: "report_day", as: String.self) == LocalDay.string(try row.decode(column: "crossed_at", as: Date.self)))
+                    #expect(try row.decode(column: "occupants", as: Int.self) == row.decode(column: "seated", as: Int.self))
                 }
                 let bad = try await sql.raw("""
                     SELECT COUNT(*) AS n FROM checkins c JOIN venues v ON v.id = c.venue_id

@@ -90,21 +90,13 @@ public enum DemoSeed {
     /// at the Hóa An bridge, so the district's list of arrivals has people in it.
     static func seedCheckpoints(_ accounts: AccountStore) async throws {
         let all = try await accounts.listAll()
-        guard let admin = all.first(where: { $0.username == "demo-admin" })?.principal,
-              let officer = all.first(where: { $0.username == "demo-checkpoint-officer" })?.principal else { return }
+        guard let officer = all.first(where: { $0.username == "demo-checkpoint-officer" })?.principal else { return }
         let travel = TravelStore(database: accounts.database)
         let trace = RequestTrace.cli("serve --demo")
-        var ids: [Int64] = []
-        for (code, name, commune, road) in [
-            ("BH-HOAAN", "Chốt cầu Hóa An", "26068", "Cầu Hóa An (ĐT 768), giáp Bình Dương"),
-            ("BH-DONGNAI", "Chốt cầu Đồng Nai", "26056", "Quốc lộ 1K, giáp TP Hồ Chí Minh"),
-            ("LT-QL51", "Chốt Quốc lộ 51 Phước Thái", "26422", "Quốc lộ 51, giáp Bà Rịa - Vũng Tàu"),
-            ("XL-QL1A", "Chốt Quốc lộ 1A Xuân Hòa", "26443", "Quốc lộ 1A, giáp Bình Thuận"),
-            ("TP-QL20", "Chốt Quốc lộ 20 Phú Thanh", "26161", "Quốc lộ 20, giáp Lâm Đồng"),
-        ] {
-            ids.append(try await travel.createCheckpoint(NewCheckpoint(code: code, name: name, communeCode: commune, road: road),
-                                                         by: admin, trace: trace).id)
+        let ids = try await accounts.database.write { db in
+            try await TravelStore.ensureCheckpoints(TravelStore.dongNaiCheckpoints.map(\.checkpoint), on: db)
         }
+        let hoaAn = ids["BH-HOAAN"]!
         let now = Date()
         let vehicles: [(String, String, String, String, String, [(String, String, String)])] = [
             ("entering", "51F-234.56", "car", "79", "25993", [("Huỳnh Văn Phúc", "079085001234", "0903123456"), ("Huỳnh Thị Mai", "079190004567", "")]),
@@ -115,7 +107,7 @@ public enum DemoSeed {
         ]
         for (i, v) in vehicles.enumerated() {
             _ = try await travel.record(TravelSubmission(
-                clientId: UUID().uuidString, checkpointId: ids[0], direction: v.0, crossedAt: now.addingTimeInterval(-Double(3600 * (i + 1))),
+                clientId: UUID().uuidString, checkpointId: hoaAn, direction: v.0, crossedAt: now.addingTimeInterval(-Double(3600 * (i + 1))),
                 plate: v.1, vehicleType: v.2, origin: v.3, destination: v.4, route: "Cầu Hóa An", cargo: v.2 == "truck" ? "Rau củ" : nil,
                 occupants: v.5.map { TravelSubmission.Occupant(person: PersonClaim(idNumber: $0.1, phone: $0.2.isEmpty ? nil : $0.2, name: $0.0)) }),
                 by: officer, trace: trace, now: now)
