@@ -79,6 +79,7 @@ struct DeclarationPages {
             "symptoms": Symptom.allCases.map { ["value": $0.rawValue, "label": pages.text("symptom_" + $0.rawValue, context)] },
             "exposures": Exposure.allCases.map { ["value": $0.rawValue, "label": pages.text("exposure_" + $0.rawValue, context)] },
             "errors": errors.map { ["field": $0.field, "reason": $0.reason] }, "hasErrors": !errors.isEmpty,
+            "communeGroups": try await CommuneChoices(areas: services.areas, vintage: services.config.vintage).model(),
         ]
         if let (message, ok) = receipt { model["receipt"] = message; model["receiptClass"] = ok ? "notice" : "alert" }
         var response = pages.render("declare", title: pages.text("declare_title", context), model: model, context: context,

@@ -79,17 +79,12 @@ struct TravelPages {
 
     /// The places an entry may name: every commune of the province ("code name, district") and the other provinces.
     func places() async throws -> [[String: String]] {
-        let vintage = services.config.vintage
+        let choices = CommuneChoices(areas: services.areas, vintage: services.config.vintage)
         var out: [[String: String]] = []
-        for province in try await services.areas.children(of: nil, vintage: vintage) {
-            for unit in try await services.areas.children(of: province.code, vintage: vintage) {
-                if unit.level == .commune { out.append(["code": unit.code, "label": unit.name]); continue }
-                for commune in try await services.areas.children(of: unit.code, vintage: vintage) {
-                    out.append(["code": commune.code, "label": commune.name + ", " + unit.name])
-                }
-            }
+        for group in try await choices.groups() {
+            out += group.communes.map { ["code": $0.code, "label": $0.name + ", " + group.name] }
         }
-        let home = Set(try await services.areas.children(of: nil, vintage: vintage).map(\.code))
+        let home = Set(try await services.areas.children(of: nil, vintage: services.config.vintage).map(\.code))
         out += Provinces.vietnam2021.filter { !home.contains($0.code) }.map { ["code": $0.code, "label": $0.name] }
         return out
     }
