@@ -24,15 +24,15 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         case .epidemiologist:
             return [.readAreas, .readDashboards, .announceRiskLevels, .readPersons, .writePersons, .readVenues, .readCheckIns, .followUpDeclarations,
                     .readCases, .manageCases, .traceCases, .followUpCases, .issueCertificates, .manageCertificates, .readTests,
-                    .readTravel, .manageCheckpoints]
+                    .readTravel, .manageCheckpoints, .manageSites]
         case .districtOfficer:
             return [.readAreas, .readDashboards, .announceRiskLevels, .readPersons, .writePersons, .readVenues, .manageVenues, .readCheckIns,
                     .followUpDeclarations, .readCases, .manageCases, .traceCases, .followUpCases, .issueCertificates, .manageCertificates,
-                    .readTests, .readTravel, .manageCheckpoints]
+                    .readTests, .readTravel, .manageCheckpoints, .manageSites]
         case .communeOfficer:
             // The commune health station follows up the contacts assigned to it; investigations are the district's and CDC's.
             return [.readAreas, .readDashboards, .readPersons, .writePersons, .readVenues, .manageVenues, .readCheckIns,
-                    .followUpDeclarations, .readCases, .followUpCases, .issueCertificates, .readTests, .readTravel]
+                    .followUpDeclarations, .readCases, .followUpCases, .issueCertificates, .readTests, .readTravel, .manageSites]
         case .sampler:
             return [.readAreas, .readPersons, .writePersons, .collectSamples]
         case .lab:
@@ -105,4 +105,6 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case readTravel = "travel.read"
     /// Open and close road checkpoints in the area.
     case manageCheckpoints = "checkpoints.manage"
+    /// Open sampling sites in the area and set their hours and booking capacity.
+    case manageSites = "sites.manage"
 }

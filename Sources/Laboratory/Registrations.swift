@@ -63,10 +63,12 @@ extension LabStore {
         v.require(claim.personToken == nil || principal != nil, "person.personToken", "registering by QR token is for staff")
         let commune = new.communeCode ?? claim.communeCode
         v.require(commune.map { AreaCode.level(of: $0) == .commune } ?? false, "communeCode", "the commune where the person lives")
+        v.require(new.slotStart == nil || new.siteId != nil, "siteId", "the site of the chosen hour")
         try v.check()
         if let principal { try await gate.require(principal, .writePersons, area: commune!, entity: "test_registration", entityID: nil, trace: trace) }
         let code = Self.newCode()
         let personId: Int64 = try await database.write { db in
+            if let site = new.siteId { _ = try await Self.checkBooking(site: site, slot: new.slotStart, now: now, on: db) }
             guard let id = try await PersonStore.resolve([claim], on: db, now: now).first ?? nil else {
                 throw ValidationFailure([FieldError("person.personToken", "no person has this personal QR code")])
             }

@@ -1,3 +1,4 @@
+import SQLKit
 import Foundation
 
 /// Where the data lives, as the operator writes it: `sqlite://sentinel.sqlite`, `sqlite::memory:` or
@@ -62,4 +63,7 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
 public enum DatabaseKind: String, Sendable {
     case sqlite
     case postgres
+
+    /// The engine behind a connection or transaction, for the few statements that differ (row locks).
+    public static func of(_ db: any SQLDatabase) -> DatabaseKind { db.dialect.name == "sqlite" ? .sqlite : .postgres }
 }

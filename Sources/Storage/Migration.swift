@@ -56,5 +56,6 @@ public enum Migrations {
         M0009_Aggregates.migration,
         M0010_OpenCaseStates.migration,
         M0011_TravelDeclarations.migration,
+        M0012_TestSiteSlots.migration,
     ]
 }

@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Storage
 import Testing
 import TestSupport
+import Domain
 
 /// The citizen's test registration page: a commune picked by name, an answer with the code and the personal QR, bad
 /// input answered on the same form with what was typed kept, and the form check.
@@ -33,7 +34,7 @@ import TestSupport
             let (bad, badPage) = try await post("_csrf=\(csrf)&name=%3Cscript%3Ealert(1)%3C%2Fscript%3E&birthYear=85x&idNumber=12&communeCode=25993")
             #expect(bad == .unprocessableContent)
             #expect(badPage.contains("Năm sinh") && badPage.contains("Lý do") && !badPage.contains("<script>alert(1)"))
-            #expect(badPage.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && badPage.contains(#"<option value="25993" selected>"#))
+            #expect(badPage.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && badPage.contains(#"name="communeCode" value="25993""#))
             let (badID, badIDPage) = try await post("_csrf=\(csrf)&name=Mai&idNumber=12&communeCode=25993&reason=work")
             #expect(badID == .unprocessableContent && badIDPage.contains("Số CCCD/CMND"))
             let (noCommune, _) = try await post("_csrf=\(csrf)&name=Mai&phone=0912000555&communeCode=&reason=work")
@@ -56,6 +57,74 @@ import TestSupport
             #expect(try row.decode(column: "reason", as: String.self) == "f1" && row.decode(column: "commune_code", as: String.self) == "25993")
             #expect(try row.decode(column: "full_name", as: String.self) == "Lê Thị Mai" && row.decode(column: "birth_year", as: Int.self) == 1985)
             #expect(try row.decode(column: "source", as: String.self) == "self")
+        }
+    }
+
+    /// A station opens a site taking three people an hour; citizens see its free hours, book one, and the last place
+    /// goes once. Bad sites and hours are answered, never stored.
+    @Test(arguments: TestDatabases.kinds)
+    func aCitizenBooksAnHourAtASiteThatTakesBookings(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { app, client in
+            let (_, station) = try await app.account(.communeOfficer, area: "25993")
+            let (_, sampler) = try await app.account(.sampler, area: "25993")
+            let site = #"{"name":"Trạm Y tế Trảng Dài","kind":"fixed","communeCode":"25993","address":"Khu phố 4","opens":"07:00","closes":"11:00","slotMinutes":60,"slotCapacity":3}"#
+            #expect(try await call(client, .post, "/api/v1/test-sites", token: sampler, body: site).0 == .forbidden)
+            for bad in [#"{"name":"","kind":"castle","communeCode":"731","opens":"7h","closes":"25:00","slotMinutes":7,"slotCapacity":-1}"#,
+                        #"{"name":"X","kind":"fixed","communeCode":"25993","opens":"10:00","closes":"10:30","slotMinutes":60}"#] {
+                let (status, problem, _) = try await call(client, .post, "/api/v1/test-sites", token: station, body: bad)
+                #expect(status == .unprocessableContent && ((problem as? [String: Any])?["errors"] as? [Any])?.isEmpty == false)
+            }
+            let (created, body, _) = try await call(client, .post, "/api/v1/test-sites", token: station, body: site)
+            #expect(created == .created)
+            let siteId = try #require((body as? [String: Any])?["id"] as? Int)
+            _ = try await call(client, .post, "/api/v1/test-sites", token: station,
+                               body: #"{"name":"Điểm lưu động","kind":"mobile","communeCode":"25993","opens":"08:00","closes":"16:00"}"#)
+            #expect(try await call(client, .post, "/api/v1/test-sites", token: station,
+                                   body: #"{"name":"Nơi khác","kind":"fixed","communeCode":"26002"}"#).0 == .forbidden)
+
+            // Tomorrow's four hours, public, each with three places.
+            let tomorrow = LocalDay.adding(1, to: LocalDay.string(Date()))!
+            let (_, slots, _) = try await call(client, .get, "/api/v1/test-sites/\(siteId)/slots?date=\(tomorrow)", token: "")
+            let items = try #require((slots as? [String: Any])?["items"] as? [[String: Any]])
+            #expect(items.count == 4 && items.allSatisfy { $0["capacity"] as? Int == 3 && $0["booked"] as? Int == 0 })
+            #expect(try await call(client, .get, "/api/v1/test-sites/999/slots", token: "").0 == .notFound)
+            let (_, sites, _) = try await call(client, .get, "/api/v1/test-sites?commune=25993", token: "")
+            #expect(((sites as? [String: Any])?["items"] as? [[String: Any]])?.count == 2)
+
+            var csrf = ""
+            let eight = LocalDay.start(tomorrow)!.addingTimeInterval(8 * 3600)
+            try await client.execute(uri: "/dang-ky-xet-nghiem?commune=25993", method: .get) { response in
+                csrf = try #require(cookie("sentinel_csrf", in: response))
+                let html = String(buffer: response.body)
+                #expect(html.contains("Trạm Y tế Trảng Dài — Khu phố 4") && html.contains(#"value="\#(siteId)|\#(Int(eight.timeIntervalSince1970))""#))
+                #expect(html.contains("Đến trong giờ mở cửa 08:00–16:00"), "the mobile team takes no bookings")
+            }
+            func book(_ n: Int, slot: String) async throws -> (HTTPResponse.Status, String) {
+                try await client.execute(uri: "/dang-ky-xet-nghiem", method: .post,
+                                         headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "sentinel_csrf=\(csrf)"],
+                                         body: ByteBuffer(string: "_csrf=\(csrf)&name=Ng%C6%B0%E1%BB%9Di+\(n)&phone=091200\(String(format: "%04d", n))&communeCode=25993&reason=screening&slot=\(slot.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")) {
+                    ($0.status, String(buffer: $0.body))
+                }
+            }
+            let eightSlot = "\(siteId)|\(Int(eight.timeIntervalSince1970))"
+            for n in 1...3 {
+                let (status, page) = try await book(n, slot: eightSlot)
+                #expect(status == .created && page.contains("Trạm Y tế Trảng Dài — T"), "booking \(n)")
+            }
+            let (full, fullPage) = try await book(4, slot: eightSlot)
+            #expect(full == .unprocessableContent && fullPage.contains("fully booked"))
+            try await client.execute(uri: "/dang-ky-xet-nghiem?commune=25993", method: .get) { response in
+                #expect(!String(buffer: response.body).contains(#"value="\#(eightSlot)""#), "a full hour is not offered")
+            }
+            // Not one of the site's hours, an hour that is over, a site that takes no bookings given an hour, no such site.
+            for slot in ["\(siteId)|\(Int(eight.timeIntervalSince1970) + 1800)", "\(siteId)|\(Int(eight.timeIntervalSince1970) - 3 * 86_400)",
+                         "\(siteId)|", "424242|"] {
+                #expect(try await book(5, slot: slot).0 == .unprocessableContent, "\(slot)")
+            }
+            let booked = try await app.database.read {
+                try await $0.raw("SELECT COUNT(*) AS n FROM test_registrations WHERE site_id = \(bind: Int64(siteId))").first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(booked == 3)
         }
     }
 }

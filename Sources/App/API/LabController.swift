@@ -73,6 +73,21 @@ struct LabController {
             return try JSONResponse(stats).response(from: request, context: context)
         }
         // Self-registration (no sign-in; rate-limited) or staff registering someone (with a token).
+        router.post("/api/v1/test-sites") { request, context -> JSONResponse<TestSite> in
+            let principal = try context.requirePrincipal()
+            let body = try await JSONBody.decode(NewTestSite.self, from: request, context: context)
+            return JSONResponse(try await services.lab.createSite(body, by: principal, trace: context.trace()), status: .created)
+        }
+        // Public: where to go, and the free places per hour.
+        router.get("/api/v1/test-sites") { request, _ -> JSONResponse<ListDTO<TestSite>> in
+            let commune = request.uri.queryParameters.get("commune").flatMap { $0.isEmpty ? nil : $0 }
+            return JSONResponse(ListDTO(items: try await services.lab.sites(commune: commune)))
+        }
+        router.get("/api/v1/test-sites/{id}/slots") { request, context -> JSONResponse<ListDTO<SiteSlot>> in
+            guard let id = Int64(try context.parameters.require("id")) else { throw NotFound("no such site") }
+            let day = try TravelController.day(request)
+            return JSONResponse(ListDTO(items: try await services.lab.slots(site: id, day: day)))
+        }
         router.post("/api/v1/test-registrations") { request, context -> JSONResponse<Registration> in
             let body = try await JSONBody.decode(NewRegistration.self, from: request, context: context)
             let principal = context.session?.principal

@@ -54,7 +54,7 @@ public enum SentinelApplication {
             limiter: RateLimiter(ratePerSecond: config.publicRatePerSecond, burst: config.publicBurst),
             paths: ["/api/v1/checkins", "/c/", "/my-qr", "/api/v1/auth/token", "/login", "/api/v1/declarations", "/khai-bao",
                     "/noi-co-ca-benh", "/api/v1/notices", "/api/v1/certificates/URN", "/chung-nhan", "/xac-minh", "/api/v1/test-registrations",
-                    "/api/v1/travel-slips", "/phieu-qua-chot", "/dang-ky-xet-nghiem"]))
+                    "/api/v1/travel-slips", "/phieu-qua-chot", "/dang-ky-xet-nghiem", "/api/v1/test-sites"]))
         // Result lookups: at most 10 tries per address per 10 minutes (a guessing script gets nowhere).
         router.add(middleware: PublicRateLimitMiddleware(limiter: RateLimiter(ratePerSecond: 10.0 / 600, burst: 10),
                                                          paths: ["/api/v1/results/lookup", "/ket-qua/tra-cuu"]))

@@ -242,9 +242,7 @@ public enum Aggregates {
         stride(from: 0, to: keys.count, by: 1_000).map { Array(keys[$0..<min($0 + 1_000, keys.count)]) }
     }
 
-    static func kind(_ db: any SQLDatabase) -> DatabaseKind {
-        db.dialect.name == "sqlite" ? .sqlite : .postgres
-    }
+    static func kind(_ db: any SQLDatabase) -> DatabaseKind { DatabaseKind.of(db) }
 
     static func nextDayStart(after day: String) throws -> Double {
         guard let next = LocalDay.adding(1, to: day), let start = LocalDay.start(next)

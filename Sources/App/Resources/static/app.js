@@ -15,3 +15,9 @@ document.addEventListener("DOMContentLoaded", function () {
 document.addEventListener('click', (event) => {
   if (event.target instanceof Element && event.target.closest('[data-print]')) window.print();
 });
+
+// A choice that leads to the next step (the commune before the sampling sites) goes on by itself; the button stays
+// for browsers without this file.
+document.addEventListener('change', (event) => {
+  if (event.target instanceof HTMLSelectElement && event.target.hasAttribute('data-autosubmit') && event.target.value) event.target.form.submit();
+});
