@@ -122,6 +122,31 @@ try:
         problems.append("station: the offline sample was not sent when back online: %r" % driver.find_element(By.ID, "station-log").text)
     driver.save_screenshot(art + "/smoke-station.png")
 
+    # A citizen registers for a test: the commune first (the page goes on by itself), then a free hour at the demo
+    # health station, and gets the code and the personal QR.
+    driver.delete_all_cookies()
+    driver.set_window_size(390, 900)
+    driver.get(base + "/dang-ky-xet-nghiem")
+    Select(driver.find_element(By.ID, "r-commune")).select_by_value("25993")
+    try:
+        WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.ID, "r-slot")))
+        hours = [o for o in driver.find_elements(By.CSS_SELECTOR, "#r-slot option") if o.get_attribute("value").count("|") and o.get_attribute("value").split("|")[1]]
+        if hours:
+            Select(driver.find_element(By.ID, "r-slot")).select_by_value(hours[0].get_attribute("value"))
+        else:
+            problems.append("registration: the demo station offers no free hour")
+        driver.find_element(By.ID, "r-name").send_keys("Võ Thị Đăng Ký")
+        driver.find_element(By.ID, "r-phone").send_keys("0912345001")
+        driver.find_element(By.CSS_SELECTOR, 'input[name=reason][value=screening]').click()
+        driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+        WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".big-code strong")))
+        if not driver.find_elements(By.CSS_SELECTOR, "figure.qr svg"):
+            problems.append("registration: no personal QR on the answer")
+        driver.save_screenshot(art + "/smoke-registration-360.png")
+    except Exception as error:
+        problems.append("registration: %r" % error)
+    driver.set_window_size(1280, 900)
+
     # The road checkpoint, as the demo checkpoint officer: a car from Ho Chi Minh City to Trảng Dài with its driver
     # typed by ID number; a second car while the network is off goes out when it is back; the slip prints its QR; the
     # district officer sees the arrivals on its list.
@@ -220,4 +245,4 @@ finally:
 if problems:
     print("smoke test failed:\n  " + "\n  ".join(problems))
     sys.exit(1)
-print("smoke test passed: signed in, home and area pages rendered, a certificate verified offline, two samples saved at the station and two vehicles at a checkpoint (one of each through a network loss), a scan at a venue, a new F0 shown live on the dashboard, no console errors")
+print("smoke test passed: signed in, home and area pages rendered, a certificate verified offline, two samples saved at the station and two vehicles at a checkpoint (one of each through a network loss), a scan at a venue, a citizen's booked registration, a new F0 shown live on the dashboard, no console errors")

@@ -1,5 +1,7 @@
 import Accounts
 import CheckIn
+import ContactTracing
+import Laboratory
 import Foundation
 import People
 import Domain
@@ -50,6 +52,7 @@ public enum DemoSeed {
         }
         try await seedVenues(store)
         try await seedCheckpoints(store)
+        try await seedTestSites(store)
         try await store.database.write { try await Settings.set("demo.seeded", "1", on: $0) }
         return created
     }
@@ -112,5 +115,16 @@ public enum DemoSeed {
                 occupants: v.5.map { TravelSubmission.Occupant(person: PersonClaim(idNumber: $0.1, phone: $0.2.isEmpty ? nil : $0.2, name: $0.0)) }),
                 by: officer, trace: trace, now: now)
         }
+    }
+
+    /// Two sampling sites in Trảng Dài: the health station takes bookings (20 an hour), the mobile team does not.
+    static func seedTestSites(_ accounts: AccountStore) async throws {
+        guard let station = try await accounts.listAll().first(where: { $0.username == "demo-commune-officer" })?.principal else { return }
+        let lab = LabStore(database: accounts.database, quarantineRules: try .bundled())
+        let trace = RequestTrace.cli("serve --demo")
+        _ = try await lab.createSite(NewTestSite(name: "Trạm Y tế phường Trảng Dài", kind: "fixed", communeCode: "25993", address: "Khu phố 4",
+                                                 opens: "07:00", closes: "17:00", slotMinutes: 60, slotCapacity: 20), by: station, trace: trace)
+        _ = try await lab.createSite(NewTestSite(name: "Đội lấy mẫu lưu động Trảng Dài", kind: "mobile", communeCode: "25993",
+                                                 opens: "08:00", closes: "16:00"), by: station, trace: trace)
     }
 }
