@@ -5,7 +5,7 @@ import SQLKit
 
 public struct ResultsNotFound: MissingRecord, Equatable {
     public init() {}
-    public var detail: String { "No results for these details. Check the ID number and the phone number given at sampling." }
+    public var detail: String { "No results for these details. Check the numbers given at sampling (or on the registration slip)." }
 }
 
 /// What a citizen sees of their own results.
@@ -42,6 +42,34 @@ extension LabStore {
                     try row.decode(column: "commune_code", as: String?.self))
         }
         guard let found else { throw ResultsNotFound() }
+        return try await results(of: found, trace: trace)
+    }
+
+    /// The same from the registration slip: its code and the person's date of birth (YYYY-MM-DD) or year of birth, as
+    /// the person gave it. Every miss answers the same.
+    public func lookup(registrationCode: String, birth: String, trace: RequestTrace) async throws -> OwnResults {
+        let code = registrationCode.uppercased().filter { !$0.isWhitespace && $0 != "-" }
+        let birth = birth.trimmingCharacters(in: .whitespaces)
+        let year = Int(birth.prefix(4))
+        guard SlipCode.isWellFormed(code), let year, birth.count == 4 || LocalDay.isValid(birth) else { throw ResultsNotFound() }
+        let found: (person: Int64, name: String, commune: String?)? = try await database.read { db in
+            guard let row = try await db.raw("""
+                SELECT p.id, p.full_name, p.commune_code, p.birth_date, p.birth_year FROM test_registrations r JOIN persons p ON p.id = r.person_id
+                WHERE r.code = \(bind: code)
+                """).first() else { return nil }
+            let storedDate = try row.decode(column: "birth_date", as: String?.self)
+            let storedYear = try row.decode(column: "birth_year", as: Int?.self) ?? storedDate.flatMap { Int($0.prefix(4)) }
+            // A full date must match a full date on record; a year matches the year.
+            let matches = birth.count == 10 && storedDate != nil ? storedDate == birth : storedYear == year
+            guard matches else { return nil }
+            return (try row.decode(column: "id", as: Int64.self), try row.decode(column: "full_name", as: String.self),
+                    try row.decode(column: "commune_code", as: String?.self))
+        }
+        guard let found else { throw ResultsNotFound() }
+        return try await results(of: found, trace: trace)
+    }
+
+    private func results(of found: (person: Int64, name: String, commune: String?), trace: RequestTrace) async throws -> OwnResults {
         let rows = try await database.read { db in
             try await db.raw("""
                 SELECT s.tube_barcode, t.method, s.pooled, t.outcome, t.sampled_at, t.resulted_at,

@@ -7,6 +7,7 @@ import Storage
 import Testing
 import TestSupport
 import Domain
+import Laboratory
 
 /// The citizen's test registration page: a commune picked by name, an answer with the code and the personal QR, bad
 /// input answered on the same form with what was typed kept, and the form check.
@@ -125,6 +126,42 @@ import Domain
                 try await $0.raw("SELECT COUNT(*) AS n FROM test_registrations WHERE site_id = \(bind: Int64(siteId))").first()!.decode(column: "n", as: Int.self)
             }
             #expect(booked == 3)
+        }
+    }
+
+    /// From the registration slip to the result: the code and the year (or date) of birth given at registration.
+    @Test func theRegistrationCodeAndTheBirthYearOpenTheResults() async throws {
+        try await TestApp.with(.sqlite) { app, client in
+            let (_, registration, _) = try await call(client, .post, "/api/v1/test-registrations", token: "",
+                                                      body: #"{"person":{"phone":"0912777001","name":"Phan Văn Mã","birthYear":1979},"reason":"screening","communeCode":"25993"}"#)
+            let code = try #require((registration as? [String: Any])?["code"] as? String)
+            let person = try #require((registration as? [String: Any])?["personId"] as? Int)
+            let (sampler, _) = try await app.account(.sampler, area: "25993")
+            let (lab, _) = try await app.account(.lab, area: "75")
+            let store = try app.services().lab
+            _ = try await store.collect(NewSample(tubeBarcode: "CODE-1", personIds: [Int64(person)], method: .rtPCR, specimenType: "np_swab",
+                                                  communeCode: "25993"), by: sampler.principal, trace: .cli("test"))
+            _ = try await store.record(ResultInput(result: .negative), for: "CODE-1", by: lab.principal, trace: .cli("test"))
+
+            for (body, want) in [(#"{"registrationCode":"\#(code.lowercased())","birthDate":"1979"}"#, HTTPResponse.Status.ok),
+                                 (#"{"registrationCode":"\#(code)","birthDate":"1979-06-01"}"#, .ok),
+                                 (#"{"registrationCode":"\#(code)","birthDate":"1980"}"#, .notFound),
+                                 (#"{"registrationCode":"ZZZZZZZZ","birthDate":"1979"}"#, .notFound),
+                                 (#"{"registrationCode":"' OR 1=1 --","birthDate":"1979"}"#, .notFound),
+                                 (#"{"registrationCode":"\#(code)","birthDate":"79"}"#, .notFound),
+                                 (#"{"phone":"0912777001"}"#, .unprocessableContent)] {
+                let (status, answer, _) = try await call(client, .post, "/api/v1/results/lookup", token: "", body: body)
+                #expect(status == want, "\(body)")
+                if status == .ok {
+                    #expect((answer as? [String: Any])?["name"] as? String == "Phan Văn Mã")
+                    #expect(((answer as? [String: Any])?["results"] as? [[String: Any]])?.first?["outcome"] as? String == "negative")
+                }
+            }
+            try await client.execute(uri: "/ket-qua/tra-cuu", method: .post,
+                                     headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "sentinel_csrf=tok"],
+                                     body: ByteBuffer(string: "_csrf=tok&registrationCode=\(code)&birthDate=1979")) { response in
+                #expect(response.status == .ok && String(buffer: response.body).contains("CODE-1"))
+            }
         }
     }
 }

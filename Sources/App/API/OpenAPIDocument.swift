@@ -324,10 +324,11 @@ enum OpenAPIDocument {
                   secured: true, parameters: [pathParameter("id", "person id")],
                   responses: ["200": ("Tests", "PersonTestList"), "404": ("Unknown person", "Problem")].merging(errors) { a, _ in a }),
         Operation(method: "post", path: "/api/v1/results/lookup",
-                  summary: "A citizen's own results by ID number + phone on record; every miss answers the same 404; 10 tries per address per 10 minutes",
+                  summary: "A citizen's own results by ID number + phone on record, or by registration code + year or date of birth; every miss answers the same 404; 10 tries per address per 10 minutes",
                   tag: "testing", secured: false, requestSchema: "ResultLookup",
                   responses: ["200": ("The person's results", "OwnResults"), "400": ("Malformed body", "Problem"),
-                              "404": ("No results for these details", "Problem"), "429": ("Too many tries", "Problem")]),
+                              "404": ("No results for these details", "Problem"), "422": ("Neither pair of details", "Problem"),
+                              "429": ("Too many tries", "Problem")]),
         Operation(method: "get", path: "/api/v1/trustlist", summary: "Trusted document signers, as a JWS (ES256) signed by the CSCA given in x5c",
                   tag: "certificates", secured: false,
                   responses: ["200": ("JWS JSON serialisation", "SignedTrustList"), "503": ("No signing keys on this server", "Problem")]),
@@ -601,7 +602,8 @@ enum OpenAPIDocument {
         "RegistrationImport": object(["accepted": int, "rows": ["type": "array", "items": object([
             "line": int, "status": ["type": "string", "enum": ["accepted", "duplicate", "invalid"]], "code": str,
             "errors": ["type": "array", "items": object(["field": str, "reason": str])]], required: ["line", "status"])]], required: ["accepted", "rows"]),
-        "ResultLookup": object(["idNumber": str, "phone": str], required: ["idNumber", "phone"]),
+        "ResultLookup": object(["idNumber": str, "phone": str, "registrationCode": str,
+                                "birthDate": ["type": "string", "description": "YYYY or YYYY-MM-DD, with registrationCode"]]),
         "OwnResults": object(["name": str, "results": ["type": "array", "items": object([
             "tubeBarcode": str, "method": str, "pooled": ["type": "boolean"], "outcome": ["type": "string", "enum": ["positive", "negative", "invalid", "retest"]],
             "sampledAt": dateTime, "resultedAt": dateTime, "certificate": str], required: ["tubeBarcode", "outcome"])]], required: ["name", "results"]),

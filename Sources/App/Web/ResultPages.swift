@@ -10,20 +10,31 @@ struct ResultPages {
     let services: Services
     let pages: PageRenderer
 
-    struct LookupRequest: Decodable { let idNumber: String; let phone: String }
+    /// ID number + phone, or the registration code + date (or year) of birth.
+    struct LookupRequest: Decodable { let idNumber: String?; let phone: String?; let registrationCode: String?; let birthDate: String? }
 
     func register(on router: some RouterMethods<SentinelContext>) {
         router.post("/api/v1/results/lookup") { request, context -> JSONResponse<OwnResults> in
             let body = try await JSONBody.decode(LookupRequest.self, from: request, context: context)
-            return JSONResponse(try await services.lab.lookup(idNumber: body.idNumber, phone: body.phone, trace: context.trace()))
+            if let code = body.registrationCode {
+                return JSONResponse(try await services.lab.lookup(registrationCode: code, birth: body.birthDate ?? "", trace: context.trace()))
+            }
+            guard let idNumber = body.idNumber, let phone = body.phone else {
+                throw ValidationFailure([FieldError("idNumber", "idNumber and phone, or registrationCode and birthDate")])
+            }
+            return JSONResponse(try await services.lab.lookup(idNumber: idNumber, phone: phone, trace: context.trace()))
         }
         router.get("/ket-qua") { request, context -> Response in
             page(request, context, model: [:])
         }
         router.post("/ket-qua/tra-cuu") { request, context -> Response in
             do {
-                let found = try await services.lab.lookup(idNumber: context.form["idNumber"] ?? "", phone: context.form["phone"] ?? "",
-                                                          trace: context.trace())
+                let form = context.form
+                let found = if let code = form["registrationCode"] {
+                    try await services.lab.lookup(registrationCode: code, birth: form["birthDate"] ?? "", trace: context.trace())
+                } else {
+                    try await services.lab.lookup(idNumber: form["idNumber"] ?? "", phone: form["phone"] ?? "", trace: context.trace())
+                }
                 return page(request, context, model: model(found, context))
             } catch let missing as ResultsNotFound {
                 return page(request, context, model: ["notFound": missing.detail], status: .notFound)
