@@ -5,6 +5,11 @@ import Foundation
 public struct CSVRecord: Sendable, Equatable {
     public let line: Int
     public let fields: [String]
+
+    public init(line: Int, fields: [String]) {
+        self.line = line
+        self.fields = fields
+    }
 }
 
 public enum CSV {
@@ -90,7 +95,15 @@ public enum CSV {
 
     /// Rows as dictionaries keyed by the header row; fails if a required column is missing.
     public static func table(_ text: String, required: [String]) throws -> [(line: Int, values: [String: String])] {
-        let records = try parse(text)
+        try table(records: try parse(text), required: required)
+    }
+
+    /// The same for records read from elsewhere (a spreadsheet's rows); a short row is padded, as a sheet leaves
+    /// trailing cells out.
+    public static func table(records: [CSVRecord], required: [String], padding: Bool = false) throws -> [(line: Int, values: [String: String])] {
+        let records = padding ? records.map { record in
+            CSVRecord(line: record.line, fields: record.fields + Array(repeating: "", count: max(0, (records.first?.fields.count ?? 0) - record.fields.count)))
+        } : records
         guard let header = records.first else { throw Malformed(line: 1, reason: "the file is empty") }
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         let missing = required.filter { !names.contains($0) }

@@ -84,14 +84,30 @@ extension LabStore {
         return Registration(code: code, personId: personId, personToken: try await token(of: personId))
     }
 
+    /// A spreadsheet that took a column for numbers drops the leading zero: a 12-digit CCCD (which starts with 0)
+    /// arrives with 11 digits, a phone with 9. Nothing else of that length is valid, so the zero is put back.
+    static func spreadsheetID(_ raw: String) -> String { raw.count == 11 && raw.allSatisfy(\.isNumber) ? "0" + raw : raw }
+    static func spreadsheetPhone(_ raw: String) -> String { raw.count == 9 && raw.allSatisfy(\.isNumber) && raw.first != "0" ? "0" + raw : raw }
+
     /// A company's workers or a facility's residents as CSV (`full_name,id_number,phone,birth_year,commune_code`):
     /// every row answered — accepted with its code, a duplicate of an earlier line, or invalid with its fields;
     /// good rows are kept. People are resolved and registrations written in bulk.
     public func importRegistrations(_ text: String, reason: TestReason, by principal: Principal, trace: RequestTrace,
                                     now: Date = Date()) async throws -> RegistrationImport {
+        let records: [CSVRecord]
+        do { records = try CSV.parse(text) } catch let malformed as CSV.Malformed {
+            try await gate.require(principal, .writePersons, entity: "test_registration", trace: trace)
+            throw ValidationFailure([FieldError("line \(malformed.line)", malformed.reason)])
+        }
+        return try await importRegistrations(records: records, reason: reason, by: principal, trace: trace, now: now)
+    }
+
+    /// The same list as rows read from a spreadsheet (`XLSXReader`), each with its row number.
+    public func importRegistrations(records: [CSVRecord], reason: TestReason, by principal: Principal, trace: RequestTrace,
+                                    now: Date = Date()) async throws -> RegistrationImport {
         try await gate.require(principal, .writePersons, entity: "test_registration", trace: trace)
         let table: [(line: Int, values: [String: String])]
-        do { table = try CSV.table(text, required: ["full_name", "commune_code"]) } catch let malformed as CSV.Malformed {
+        do { table = try CSV.table(records: records, required: ["full_name", "commune_code"], padding: true) } catch let malformed as CSV.Malformed {
             throw ValidationFailure([FieldError("line \(malformed.line)", malformed.reason)])
         }
         guard table.count <= 200_000 else { throw ValidationFailure([FieldError("file", "at most 200,000 rows per import")]) }
@@ -100,7 +116,7 @@ extension LabStore {
         var seen = Set<String>()
         var scope = BatchScope(gate: gate, principal: principal, permission: .writePersons, entity: "test_registration", trace: trace)
         for (index, (line, row)) in table.enumerated() {
-            let claim = PersonClaim(idNumber: row["id_number"], phone: row["phone"], name: row["full_name"],
+            let claim = PersonClaim(idNumber: row["id_number"].map(Self.spreadsheetID), phone: row["phone"].map(Self.spreadsheetPhone), name: row["full_name"],
                                     birthYear: row["birth_year"].flatMap { $0.isEmpty ? nil : Int($0) }, communeCode: row["commune_code"])
             var errors: [FieldError] = []
             if (row["full_name"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty { errors.append(FieldError("full_name", "required")) }

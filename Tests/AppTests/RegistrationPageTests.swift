@@ -1,4 +1,5 @@
 import App
+import Codes
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -162,6 +163,41 @@ import Laboratory
                                      body: ByteBuffer(string: "_csrf=tok&registrationCode=\(code)&birthDate=1979")) { response in
                 #expect(response.status == .ok && String(buffer: response.body).contains("CODE-1"))
             }
+        }
+    }
+
+    /// A company sends its workers as an Excel workbook: read like the CSV, numbers that lost their leading zero
+    /// restored, each row answered with its row number in the sheet; a broken workbook is a 400.
+    @Test func aCompanysWorkbookIsImportedRowByRow() async throws {
+        try await TestApp.with(.sqlite) { app, client in
+            let (_, officer) = try await app.account(.districtOfficer, area: "731")
+            let workbook = Spreadsheet.xlsx(sheet: "Công nhân", header: ["full_name", "id_number", "phone", "birth_year", "commune_code"], rows: [
+                [.text("Nguyễn Văn Xưởng"), .number(75_190_012_345), .number(912_345_678), .number(1990), .text("25993")],
+                [.text("Trần Thị Ca"), .empty, .text("0912345679"), .empty, .number(25996)],
+                [.text(""), .empty, .text("0912345680"), .empty, .text("25993")],
+                [.text("Ngoài Huyện"), .empty, .text("0912345681"), .empty, .text("26383")],
+            ])
+            func upload(_ bytes: [UInt8]) async throws -> (HTTPResponse.Status, [String: Any]?) {
+                try await client.execute(uri: "/api/v1/test-registrations/import?reason=work", method: .post,
+                                         headers: [.authorization: "Bearer \(officer)", .contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
+                                         body: ByteBuffer(bytes: bytes)) {
+                    ($0.status, try? JSONSerialization.jsonObject(with: Data(buffer: $0.body)) as? [String: Any])
+                }
+            }
+            let (status, answer) = try await upload(workbook)
+            #expect(status == .ok)
+            let rows = try #require(answer?["rows"] as? [[String: Any]])
+            #expect(rows.map { $0["line"] as? Int } == [2, 3, 4, 5], "the sheet's row numbers")
+            #expect(rows.map { $0["status"] as? String } == ["accepted", "accepted", "invalid", "invalid"])
+            let people = try await app.database.read { db in
+                try await db.raw("SELECT full_name, id_number, phone FROM persons ORDER BY id").all().map {
+                    [try $0.decode(column: "full_name", as: String.self), try $0.decode(column: "id_number", as: String?.self) ?? "",
+                     try $0.decode(column: "phone", as: String?.self) ?? ""]
+                }
+            }
+            #expect(people == [["Nguyễn Văn Xưởng", "075190012345", "0912345678"], ["Trần Thị Ca", "", "0912345679"]])
+            let (broken, problem) = try await upload(Array(workbook.prefix(300)))
+            #expect(broken == .badRequest && (problem?["detail"] as? String)?.contains("spreadsheet") == true)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Codes
 import Accounts
 import Domain
 import Foundation
@@ -100,8 +101,19 @@ struct LabController {
                 throw ValidationFailure([FieldError("reason", TestReason.allCases.map(\.rawValue).joined(separator: ", "))])
             }
             let body = try await request.body.collect(upTo: 20 << 20)
+            let bytes = Array(body.readableBytesView)
+            // An Excel workbook (a ZIP) or CSV text, whatever the content type says: offices send both.
+            if XLSXReader.isXLSX(bytes) {
+                let rows: [XLSXReader.Row]
+                do { rows = try XLSXReader.rows(bytes) } catch let unreadable as XLSXReader.Unreadable {
+                    throw BadRequestBody(detail: "The spreadsheet cannot be read: \(unreadable.reason).", errors: [])
+                }
+                return JSONResponse(try await services.lab.importRegistrations(
+                    records: rows.map { CSVRecord(line: $0.number, fields: $0.cells.map { $0.trimmingCharacters(in: .whitespaces) }) },
+                    reason: reason, by: principal, trace: context.trace()))
+            }
             guard let text = String(validating: body.readableBytesView, as: UTF8.self) else {
-                throw BadRequestBody(detail: "The CSV must be UTF-8.", errors: [])
+                throw BadRequestBody(detail: "Send CSV in UTF-8 or an Excel workbook (.xlsx).", errors: [])
             }
             return JSONResponse(try await services.lab.importRegistrations(text, reason: reason, by: principal, trace: context.trace()))
         }
