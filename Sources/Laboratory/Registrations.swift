@@ -68,13 +68,14 @@ extension LabStore {
         if let principal { try await gate.require(principal, .writePersons, area: commune!, entity: "test_registration", entityID: nil, trace: trace) }
         let code = Self.newCode()
         let personId: Int64 = try await database.write { db in
-            if let site = new.siteId { _ = try await Self.checkBooking(site: site, slot: new.slotStart, now: now, on: db) }
+            var slot: Date? = nil
+            if let site = new.siteId { slot = try await Self.checkBooking(site: site, slot: new.slotStart, now: now, on: db) }
             guard let id = try await PersonStore.resolve([claim], on: db, now: now).first ?? nil else {
                 throw ValidationFailure([FieldError("person.personToken", "no person has this personal QR code")])
             }
             try await db.raw("""
                 INSERT INTO test_registrations (code, person_id, reason, commune_code, site_id, slot_start, source, created_at, created_by)
-                VALUES (\(bind: code), \(bind: id), \(bind: new.reason.rawValue), \(bind: commune!), \(bind: new.siteId), \(bind: new.slotStart),
+                VALUES (\(bind: code), \(bind: id), \(bind: new.reason.rawValue), \(bind: commune!), \(bind: new.siteId), \(bind: slot),
                         \(bind: principal == nil ? "self" : "staff"), \(bind: now), \(bind: principal?.accountID))
                 """).run()
             try await AuditLog.append(AuditEntry(principal: principal, action: "register", entity: "test_registration", entityID: code,

@@ -150,12 +150,13 @@ extension LabStore {
 
     /// Checks a booking inside the registering transaction: the site is open, the slot is one of its day's, not over,
     /// and not full (the site's row is locked first on PostgreSQL, so two last places are not both taken).
-    static func checkBooking(site id: Int64, slot: Date?, now: Date, on db: any SQLDatabase) async throws -> TestSite {
+    /// Returns the slot's start as the grid has it (a client's instant may carry milliseconds), to store and count by.
+    static func checkBooking(site id: Int64, slot: Date?, now: Date, on db: any SQLDatabase) async throws -> Date? {
         if DatabaseKind.of(db) == .postgres { try await db.raw("SELECT id FROM test_sites WHERE id = \(bind: id) FOR UPDATE").run() }
         guard let site = try await Self.site(id, on: db), site.active else { throw ValidationFailure([FieldError("siteId", "no open site has this id")]) }
         guard site.slotCapacity > 0 else {
             if slot != nil { throw ValidationFailure([FieldError("slotStart", "this site takes no bookings: come during opening hours")]) }
-            return site
+            return nil
         }
         guard let slot else { throw ValidationFailure([FieldError("slotStart", "choose an hour: this site takes bookings")]) }
         let day = LocalDay.string(slot)
@@ -166,7 +167,7 @@ extension LabStore {
             throw ValidationFailure([FieldError("slotStart", "that hour is over")])
         }
         guard current.free > 0 else { throw SlotFull() }
-        return site
+        return current.start
     }
 
     static let siteColumns = "id, name, kind, commune_code, address, opens, closes, slot_minutes, slot_capacity, pool_max, active"

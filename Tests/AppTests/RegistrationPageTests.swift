@@ -9,6 +9,7 @@ import Testing
 import TestSupport
 import Domain
 import Laboratory
+import People
 
 /// The citizen's test registration page: a commune picked by name, an answer with the code and the personal QR, bad
 /// input answered on the same form with what was typed kept, and the form check.
@@ -123,10 +124,17 @@ import Laboratory
                          "\(siteId)|", "424242|"] {
                 #expect(try await book(5, slot: slot).0 == .unprocessableContent, "\(slot)")
             }
+            // A device's instant with milliseconds books the same hour, counted with the others.
+            let nine = LocalDay.start(tomorrow)!.addingTimeInterval(9 * 3600 + 0.6)
+            _ = try await app.services().lab.register(NewRegistration(person: PersonClaim(phone: "0912777009", name: "Qua Ứng Dụng"), reason: .work,
+                                                                      communeCode: "25993", siteId: Int64(siteId), slotStart: nine),
+                                                      by: nil, trace: .cli("test"))
+            let (_, nineSlots, _) = try await call(client, .get, "/api/v1/test-sites/\(siteId)/slots?date=\(tomorrow)", token: "")
+            #expect(((nineSlots as? [String: Any])?["items"] as? [[String: Any]])?.map { $0["booked"] as? Int } == [0, 3, 1, 0])
             let booked = try await app.database.read {
                 try await $0.raw("SELECT COUNT(*) AS n FROM test_registrations WHERE site_id = \(bind: Int64(siteId))").first()!.decode(column: "n", as: Int.self)
             }
-            #expect(booked == 3)
+            #expect(booked == 4)
         }
     }
 
