@@ -76,6 +76,15 @@ public struct Checkpoint: Sendable, Codable, Equatable {
     public let active: Bool
 }
 
+public struct RecentCrossing: Sendable, Codable, Equatable {
+    public let slipCode: String
+    public let crossedAt: Date
+    public let plate: String
+    public let direction: String
+    public let destination: String
+    public let people: Int
+}
+
 public struct NewCheckpoint: Sendable, Codable, Equatable {
     public var code: String
     public var name: String
@@ -190,13 +199,29 @@ public struct TravelStore: Sendable {
         return ids
     }
 
-    /// Open checkpoints inside `scope` (a unit code), by name.
-    public func checkpoints(in scope: String) async throws -> [Checkpoint] {
+    /// Open checkpoints inside `scope` (a unit code), by name; with `closed`, the closed ones too.
+    public func checkpoints(in scope: String, closed: Bool = false) async throws -> [Checkpoint] {
         try await database.read { db in
             try await db.raw("""
                 SELECT id, code, name, commune_code, road, active FROM checkpoints
-                WHERE active = TRUE AND \(ScopeFilter(scopeCode: scope).predicate("commune_code")) ORDER BY name, id
+                WHERE \(unsafeRaw: closed ? "1 = 1" : "active = TRUE") AND \(ScopeFilter(scopeCode: scope).predicate("commune_code")) ORDER BY name, id
                 """).all().map(Self.checkpoint)
+        }
+    }
+
+    /// The vehicles recorded at these checkpoints since `since`, newest first (at most `limit`), for the entry page's
+    /// list to reprint a slip from. No names: the page shows plates and counts.
+    public func recent(at checkpoints: [Int64], since: Date, limit: Int = 50) async throws -> [RecentCrossing] {
+        guard !checkpoints.isEmpty else { return [] }
+        return try await database.read { db in
+            try await db.raw("""
+                SELECT slip_code, crossed_at, plate, direction, destination_code, occupants FROM travel_declarations
+                WHERE checkpoint_id IN (\(binds: checkpoints)) AND crossed_at >= \(bind: since) ORDER BY crossed_at DESC, id DESC LIMIT \(bind: limit)
+                """).all().map {
+                RecentCrossing(slipCode: try $0.decode(column: "slip_code", as: String.self), crossedAt: try $0.decode(column: "crossed_at", as: Date.self),
+                               plate: try $0.decode(column: "plate", as: String.self), direction: try $0.decode(column: "direction", as: String.self),
+                               destination: try $0.decode(column: "destination_code", as: String.self), people: try $0.decode(column: "occupants", as: Int.self))
+            }
         }
     }
 

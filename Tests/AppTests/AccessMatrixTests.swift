@@ -202,6 +202,7 @@ import TestSupport
                 Route(method: .post, uri: "/api/v1/test-sites", web: false, permission: .manageSites, targetArea: "25993",
                       body: #"{"name":"NAME","kind":"mobile","communeCode":"25993"}"#),
                 Route(method: .get, uri: "/checkpoint", web: true, permission: .declareTravel, targetArea: nil),
+                Route(method: .get, uri: "/checkpoints", web: true, permission: .manageCheckpoints, targetArea: nil),
                 Route(method: .get, uri: "/itineraries", web: true, permission: .readTravel, targetArea: nil),
                 Route(method: .get, uri: "/api/v1/itineraries", web: false, permission: .readTravel, targetArea: nil),
                 Route(method: .get, uri: "/api/v1/itineraries.csv?destination=731", web: false, permission: .readTravel, targetArea: "731"),

@@ -85,6 +85,7 @@ import TestSupport
                 #expect(response.status == .ok && html.contains("Chốt cầu Hóa An") && html.contains("/static/checkpoint.js"))
                 #expect(html.contains(#"value="25993 Phường Trảng Dài, Thành phố Biên Hòa""#) && html.contains(#"value="79 Thành phố Hồ Chí Minh""#))
                 #expect(!html.contains(#"value="75 "#), "the province itself is named by its communes")
+                #expect(html.contains(#"href="/checkpoint/slips/\#(slip)""#) && html.contains("51F-234.56"), "today's vehicles, to reprint a slip")
             }
             try await client.execute(uri: "/checkpoint/slips/\(slip)", method: .get, headers: [.cookie: "sentinel_session=\(web.token)"]) { response in
                 let html = String(buffer: response.body)
@@ -105,6 +106,25 @@ import TestSupport
                 let html = String(buffer: response.body)
                 #expect(response.status == .ok && html.contains("Thành phố Biên Hòa") && html.contains("destination=731"))
             }
+            // The officer's page of checkpoints: open one by form, a bad form answered with its fields, close one.
+            let officerCookie = "sentinel_session=\(officerWeb.token)"
+            let form: HTTPFields = [.cookie: officerCookie, .contentType: "application/x-www-form-urlencoded"]
+            try await client.execute(uri: "/checkpoints", method: .post, headers: form,
+                                     body: ByteBuffer(string: "_csrf=\(officerWeb.csrfToken)&code=BH-TANVAN&name=Ch%E1%BB%91t+T%C3%A2n+V%E1%BA%A1n&communeCode=26059&road=QL1A")) {
+                #expect($0.status == .seeOther || $0.status == .found || $0.status == .movedPermanently || $0.status.code == 303, "\($0.status)")
+            }
+            try await client.execute(uri: "/checkpoints", method: .post, headers: form,
+                                     body: ByteBuffer(string: "_csrf=\(officerWeb.csrfToken)&code=&name=&communeCode=")) { response in
+                #expect(response.status == .unprocessableContent && String(buffer: response.body).contains("code"))
+            }
+            try await client.execute(uri: "/checkpoints/\(checkpointId)/close", method: .post, headers: form,
+                                     body: ByteBuffer(string: "_csrf=\(officerWeb.csrfToken)")) { #expect($0.status.code < 400) }
+            try await client.execute(uri: "/checkpoints", method: .get, headers: [.cookie: officerCookie]) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("BH-TANVAN") && html.contains("Chốt Tân Vạn") && html.contains("/checkpoints/\(checkpointId)/open"))
+            }
+            #expect(try await call(client, .post, "/api/v1/travel-declarations", token: guardToken,
+                                   body: Self.declaration(checkpoint: checkpointId)).0 == .conflict, "a closed checkpoint records nothing")
         }
     }
 

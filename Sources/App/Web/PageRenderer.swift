@@ -47,6 +47,7 @@ public struct PageRenderer: Sendable {
             model["canDashboard"] = p.role.may(.readDashboards)
             model["canCheckpoint"] = p.role.may(.declareTravel)
             model["canItineraries"] = p.role.may(.readTravel)
+            model["canCheckpoints"] = p.role.may(.manageCheckpoints)
         }
         return model
     }

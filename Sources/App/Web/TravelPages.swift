@@ -16,7 +16,16 @@ struct TravelPages {
             let principal = try context.requirePrincipal()
             try await services.gate.require(principal, .declareTravel, entity: "travel_declaration", trace: context.trace())
             let checkpoints = try await services.travel.checkpoints(in: principal.scopeCode)
+            let today = LocalDay.start(LocalDay.string(Date())) ?? Date()
+            var recent: [[String: Any]] = []
+            for crossing in try await services.travel.recent(at: checkpoints.map(\.id), since: today) {
+                let place = try await services.database.read { try await TravelStore.place(crossing.destination, on: $0) }
+                recent.append(["code": crossing.slipCode, "time": String(LocalDay.clock(crossing.crossedAt).suffix(5)),
+                               "plate": VehiclePlate.display(crossing.plate), "people": crossing.people,
+                               "direction": pages.text("travel_direction_" + crossing.direction, context), "destination": place?.name ?? crossing.destination])
+            }
             let model: [String: Any] = [
+                "recent": recent, "hasRecent": !recent.isEmpty,
                 "checkpoints": checkpoints.map { ["id": $0.id, "name": $0.name, "road": $0.road ?? ""] },
                 "hasCheckpoints": !checkpoints.isEmpty,
                 "places": try await places(),
@@ -25,6 +34,27 @@ struct TravelPages {
                 "tests": TravelTestStatus.allCases.map { ["value": $0.rawValue, "label": pages.text("travel_test_" + $0.rawValue, context)] },
             ]
             return pages.render("checkpoint", title: pages.text("travel_title", context), model: model, context: context, request: request)
+        }
+        // Officers open and close their area's checkpoints.
+        router.get("/checkpoints") { request, context in try await manage(request, context, errors: [], form: [:]) }
+        router.post("/checkpoints") { request, context -> Response in
+            let principal = try context.requirePrincipal()
+            let f = context.form
+            do {
+                _ = try await services.travel.createCheckpoint(NewCheckpoint(code: f["code"] ?? "", name: f["name"] ?? "", communeCode: f["communeCode"] ?? "",
+                                                                             road: f["road"]), by: principal, trace: context.trace())
+                return Response.redirect(to: "/checkpoints", type: .normal)
+            } catch let failure as ValidationFailure {
+                return try await manage(request, context, errors: failure.errors, form: f, status: .unprocessableContent)
+            }
+        }
+        for (action, active) in [("open", true), ("close", false)] {
+            router.post("/checkpoints/{id}/\(action)") { _, context -> Response in
+                let principal = try context.requirePrincipal()
+                guard let id = Int64(try context.parameters.require("id")) else { throw NotFound("no such checkpoint") }
+                try await services.travel.setActive(id, active, by: principal, trace: context.trace())
+                return Response.redirect(to: "/checkpoints", type: .normal)
+            }
         }
         // The entry page's script posts each queued declaration here (JSON, with the session's CSRF token).
         router.post("/checkpoint/save") { request, context -> Response in
@@ -75,6 +105,24 @@ struct TravelPages {
                                         "totalVehicles": counts.reduce(0) { $0 + $1.vehicles }, "totalPeople": counts.reduce(0) { $0 + $1.people }]
             return pages.render("itineraries", title: pages.text("itineraries_title", context), model: model, context: context, request: request)
         }
+    }
+
+    private func manage(_ request: Request, _ context: SentinelContext, errors: [FieldError], form: [String: String],
+                        status: HTTPResponse.Status = .ok) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try await services.gate.require(principal, .manageCheckpoints, entity: "checkpoint", trace: context.trace())
+        var rows: [[String: Any]] = []
+        for checkpoint in try await services.travel.checkpoints(in: principal.scopeCode, closed: true) {
+            let commune = try await services.areas.unit(code: checkpoint.communeCode, vintage: services.config.vintage)?.name ?? checkpoint.communeCode
+            rows.append(["id": checkpoint.id, "code": checkpoint.code, "name": checkpoint.name, "road": checkpoint.road ?? "", "commune": commune,
+                         "active": checkpoint.active])
+        }
+        let model: [String: Any] = [
+            "checkpoints": rows, "form": form, "hasErrors": !errors.isEmpty, "errors": errors.map { ["field": $0.field, "reason": $0.reason] },
+            "communeGroups": try await CommuneChoices(areas: services.areas, vintage: services.config.vintage).model(selected: form["communeCode"]),
+        ]
+        return pages.render("checkpoints", title: pages.text("checkpoints_title", context), model: model, context: context, request: request,
+                            status: status)
     }
 
     /// The places an entry may name: every commune of the province ("code name, district") and the other provinces.
