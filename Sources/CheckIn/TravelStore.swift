@@ -334,7 +334,6 @@ public struct TravelStore: Sendable {
         try v.check()
         let checkpoint = try await self.checkpoint(s.checkpointId)
         try await gate.require(principal, .declareTravel, area: checkpoint.communeCode, entity: "travel_declaration", entityID: nil, trace: trace)
-        guard checkpoint.active else { throw ClosedCheckpoint() }
 
         let clientId = s.clientId.lowercased(), resolvedClaims = claims
         return try await database.write { db in
@@ -342,6 +341,8 @@ public struct TravelStore: Sendable {
                 return TravelReceipt(id: try existing.decode(column: "id", as: Int64.self),
                                      slipCode: try existing.decode(column: "slip_code", as: String.self), duplicate: true)
             }
+            // A resend of what was recorded before the checkpoint closed is answered above; new records are refused.
+            guard checkpoint.active else { throw ClosedCheckpoint() }
             let origin = try await Self.place(s.origin, on: db), destination = try await Self.place(s.destination, on: db)
             var errors: [FieldError] = []
             if origin == nil { errors.append(FieldError("origin", "a commune code of this province or another province's 2-digit code")) }

@@ -256,9 +256,14 @@ struct TravelWorld {
             #expect(await fields(good, by: w.station25993) == ["AccessDenied"])
             #expect(try await w.count("travel_declarations") == 0)
             #expect(try await w.count("travel_occupants") == 0)
-            // A closed checkpoint records nothing more.
+            // A closed checkpoint records nothing more; what it recorded before answers a resend as before.
+            let earlier = Self.vehicle("60A-999.01", "entering", from: "79", to: "25993", people: [PersonClaim(phone: "0912999001", name: "Trước")],
+                                       checkpoint: w.hoaAn.id)
+            let before = try await w.store.record(earlier, by: w.guardHoaAn, trace: w.trace)
             try await w.store.setActive(w.hoaAn.id, false, by: w.officer731, trace: w.trace)
             #expect(await fields(good) == ["ClosedCheckpoint"])
+            let resent = try await w.store.record(earlier, by: w.guardHoaAn, trace: w.trace)
+            #expect(resent.duplicate && resent.slipCode == before.slipCode)
             #expect(try await w.store.checkpoints(in: "731").isEmpty)
             try await w.store.setActive(w.hoaAn.id, true, by: w.officer731, trace: w.trace)
             #expect(await fields(good) == ["accepted"])
