@@ -80,7 +80,7 @@ public struct ItineraryDestination: Sendable, Equatable {
     }
 
     /// Nil when `code` is neither a unit of this province below it nor another province.
-    public static func parse(_ code: String, on db: any SQLDatabase) async throws -> ItineraryDestination? {
+    public static func parse(_ code: String, vintage: String = "2021", on db: any SQLDatabase) async throws -> ItineraryDestination? {
         switch AreaCode.level(of: code) {
         case .commune:
             return try await TravelStore.place(code, on: db)?.inProvince == true ? ItineraryDestination(code: code, kind: .commune) : nil
@@ -88,7 +88,10 @@ public struct ItineraryDestination: Sendable, Equatable {
             let known = try await db.raw("SELECT 1 AS hit FROM area_units WHERE code = \(bind: code) AND level = 'district'").first()
             return known == nil ? nil : ItineraryDestination(code: code, kind: .district)
         case .province:
-            return try await TravelStore.place(code, on: db) == nil ? nil : ItineraryDestination(code: code, kind: .otherProvince)
+            // A list may be asked for a province of either list: records made before the reorganisation keep their codes.
+            if try await TravelStore.place(code, vintage: vintage, on: db) != nil { return ItineraryDestination(code: code, kind: .otherProvince) }
+            let home = try await db.raw("SELECT 1 AS hit FROM area_units WHERE code = \(bind: code) AND level = 'province'").first()
+            return home == nil && Provinces.displayName(code) != nil ? ItineraryDestination(code: code, kind: .otherProvince) : nil
         default:
             return nil
         }
@@ -123,7 +126,7 @@ extension TravelStore {
 
     /// The destination, once the principal is known to read travel there; refusals are audited by the gate.
     func authorisedDestination(_ code: String, by principal: Principal, trace: RequestTrace) async throws -> ItineraryDestination {
-        guard let destination = try await database.read({ try await ItineraryDestination.parse(code, on: $0) }) else {
+        guard let destination = try await database.read({ try await ItineraryDestination.parse(code, vintage: vintage, on: $0) }) else {
             try await gate.require(principal, .readTravel, entity: "travel_declaration", trace: trace)
             throw UnknownDestination(code: code)
         }
@@ -145,7 +148,7 @@ extension TravelStore {
         var names: [String: String] = [:]
         func name(_ code: String) async throws -> String {
             if let known = names[code] { return known }
-            let found = try await place(code, on: db)?.name ?? code
+            let found = try await place(code, on: db)?.name ?? Provinces.displayName(code) ?? code
             names[code] = found
             return found
         }
@@ -257,7 +260,8 @@ extension TravelStore {
                           checkpoint: try row.decode(column: "checkpoint", as: String.self),
                           checkpointCommune: try row.decode(column: "commune_code", as: String.self),
                           direction: try row.decode(column: "direction", as: String.self), plate: try row.decode(column: "plate", as: String.self),
-                          destination: destination, destinationName: try await place(destination, on: db)?.name ?? destination,
+                          destination: destination,
+                          destinationName: try await place(destination, on: db)?.name ?? Provinces.displayName(destination) ?? destination,
                           destinationDistrict: try row.decode(column: "destination_district", as: String?.self), people: people)
     }
 

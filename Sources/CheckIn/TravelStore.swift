@@ -126,6 +126,8 @@ public struct UnknownTravelSlip: MissingRecord, Equatable {
 /// Road-checkpoint travel declarations: recorded by the checkpoint, read by the destination as its list of arrivals.
 public struct TravelStore: Sendable {
     public let database: Database
+    /// The administrative-unit vintage the deployment works in: which list of other provinces records may name.
+    public let vintage: String
     let gate: AccessGate
 
     /// A coach carries at most about 80; more is a typing error.
@@ -134,8 +136,9 @@ public struct TravelStore: Sendable {
     public static let maxAge: TimeInterval = 72 * 3600
     public static let maxClockSkew: TimeInterval = 5 * 60
 
-    public init(database: Database) {
+    public init(database: Database, vintage: String = "2021") {
         self.database = database
+        self.vintage = vintage
         self.gate = AccessGate(database: database)
     }
 
@@ -252,7 +255,7 @@ public struct TravelStore: Sendable {
 
     /// A commune of this province (with its district and province), or another province by its GSO code; nil when
     /// the code names neither. A two-digit code of this province itself is nil too: the commune is asked for.
-    public static func place(_ code: String, on db: any SQLDatabase) async throws -> TravelPlace? {
+    public static func place(_ code: String, vintage: String = "2021", on db: any SQLDatabase) async throws -> TravelPlace? {
         switch AreaCode.level(of: code) {
         case .commune:
             // The commune and its ancestors, whatever the vintage holding it.
@@ -274,7 +277,7 @@ public struct TravelStore: Sendable {
             return TravelPlace(code: code, name: name, district: district, province: province, inProvince: true)
         case .province:
             let home = try await db.raw("SELECT 1 AS hit FROM area_units WHERE code = \(bind: code) AND level = 'province'").first()
-            guard home == nil, let other = Provinces.named(code) else { return nil }
+            guard home == nil, let other = Provinces.named(code, vintage: vintage) else { return nil }
             return TravelPlace(code: code, name: other.name, district: nil, province: code, inProvince: false)
         default:
             return nil
@@ -343,7 +346,8 @@ public struct TravelStore: Sendable {
             }
             // A resend of what was recorded before the checkpoint closed is answered above; new records are refused.
             guard checkpoint.active else { throw ClosedCheckpoint() }
-            let origin = try await Self.place(s.origin, on: db), destination = try await Self.place(s.destination, on: db)
+            let origin = try await Self.place(s.origin, vintage: vintage, on: db)
+            let destination = try await Self.place(s.destination, vintage: vintage, on: db)
             var errors: [FieldError] = []
             if origin == nil { errors.append(FieldError("origin", "a commune code of this province or another province's 2-digit code")) }
             if destination == nil { errors.append(FieldError("destination", "a commune code of this province or another province's 2-digit code")) }

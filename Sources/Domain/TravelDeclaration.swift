@@ -79,7 +79,27 @@ public enum Provinces {
         ("94", "Tỉnh Sóc Trăng"), ("95", "Tỉnh Bạc Liêu"), ("96", "Tỉnh Cà Mau"),
     ].map { Province(code: $0.0, name: $0.1) }
 
-    public static func named(_ code: String) -> Province? { vietnam2021.first { $0.code == code } }
+    /// The 34 provinces and cities from 1 July 2025 (Resolution 202/2025/QH15), under the codes they kept.
+    public static let vietnam2025: [Province] = [
+        ("01", "Thành phố Hà Nội"), ("04", "Tỉnh Cao Bằng"), ("08", "Tỉnh Tuyên Quang"), ("11", "Tỉnh Điện Biên"), ("12", "Tỉnh Lai Châu"),
+        ("14", "Tỉnh Sơn La"), ("15", "Tỉnh Lào Cai"), ("19", "Tỉnh Thái Nguyên"), ("20", "Tỉnh Lạng Sơn"), ("22", "Tỉnh Quảng Ninh"),
+        ("24", "Tỉnh Bắc Ninh"), ("25", "Tỉnh Phú Thọ"), ("31", "Thành phố Hải Phòng"), ("33", "Tỉnh Hưng Yên"), ("37", "Tỉnh Ninh Bình"),
+        ("38", "Tỉnh Thanh Hóa"), ("40", "Tỉnh Nghệ An"), ("42", "Tỉnh Hà Tĩnh"), ("44", "Tỉnh Quảng Trị"), ("46", "Thành phố Huế"),
+        ("48", "Thành phố Đà Nẵng"), ("51", "Tỉnh Quảng Ngãi"), ("52", "Tỉnh Gia Lai"), ("56", "Tỉnh Khánh Hòa"), ("66", "Tỉnh Đắk Lắk"),
+        ("68", "Tỉnh Lâm Đồng"), ("75", "Tỉnh Đồng Nai"), ("79", "Thành phố Hồ Chí Minh"), ("80", "Tỉnh Tây Ninh"), ("82", "Tỉnh Đồng Tháp"),
+        ("86", "Tỉnh Vĩnh Long"), ("91", "Tỉnh An Giang"), ("92", "Thành phố Cần Thơ"), ("96", "Tỉnh Cà Mau"),
+    ].map { Province(code: $0.0, name: $0.1) }
+
+    /// The provinces of a vintage of the administrative units: the two-tier list from 2025-07, the 63 before.
+    public static func list(vintage: String) -> [Province] { vintage >= "2025-07" ? vietnam2025 : vietnam2021 }
+
+    /// A province a record may name in a deployment working in `vintage`.
+    public static func named(_ code: String, vintage: String = "2021") -> Province? { list(vintage: vintage).first { $0.code == code } }
+
+    /// A name to show for a code recorded under either list (old records stay readable after the reorganisation).
+    public static func displayName(_ code: String, vintage: String = "2021") -> String? {
+        (named(code, vintage: vintage) ?? vietnam2021.first { $0.code == code } ?? vietnam2025.first { $0.code == code })?.name
+    }
 }
 
 /// Short codes read aloud or typed from a printed slip: no look-alikes (no 0/O, 1/I).

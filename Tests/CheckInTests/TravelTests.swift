@@ -28,6 +28,10 @@ import TestSupport
         #expect(codes.allSatisfy { $0.count == 2 && $0.allSatisfy(\.isNumber) } && codes == codes.sorted())
         #expect(Provinces.named("79")?.name == "Thành phố Hồ Chí Minh" && Provinces.named("75")?.name == "Tỉnh Đồng Nai")
         #expect(Provinces.named("03") == nil)
+        let now = Provinces.vietnam2025.map(\.code)
+        #expect(now.count == 34 && Set(now).count == 34 && now == now.sorted() && Set(now).isSubset(of: Set(codes)))
+        #expect(Provinces.named("74", vintage: "2025-07") == nil, "Bình Dương is part of Ho Chi Minh City since July 2025")
+        #expect(Provinces.named("46", vintage: "2025-07")?.name == "Thành phố Huế" && Provinces.displayName("74", vintage: "2025-07") == "Tỉnh Bình Dương")
     }
 }
 
@@ -278,6 +282,22 @@ struct TravelWorld {
             await #expect(throws: AccessDenied.self) {
                 try await w.store.createCheckpoint(NewCheckpoint(code: "LK-1", name: "Long Khánh", communeCode: "26422"), by: w.officer731, trace: w.trace)
             }
+        }
+    }
+
+    /// A deployment on the 2025-07 units names the 34 provinces of now; lists for an old code stay readable.
+    @Test func theProvincesOfTheDeploymentsVintageAreTheOnesARecordMayName() async throws {
+        try await TravelWorld.with(.sqlite) { w in
+            let now = TravelStore(database: w.db, vintage: "2025-07")
+            var car = Self.vehicle("60A-123.45", "entering", from: "74", to: "25993", people: [PersonClaim(phone: "0912345678", name: "A")],
+                                   checkpoint: w.hoaAn.id)
+            await #expect(throws: ValidationFailure.self) { try await now.record(car, by: w.guardHoaAn, trace: w.trace) }
+            car.origin = "79"
+            #expect(try await now.record(car, by: w.guardHoaAn, trace: w.trace).duplicate == false)
+            _ = try await w.store.record(Self.vehicle("60A-123.46", "leaving", from: "25993", to: "74", people: [PersonClaim(phone: "0912345679", name: "B")],
+                                                      checkpoint: w.hoaAn.id), by: w.guardHoaAn, trace: w.trace)
+            let old = try await now.arrivals(day: LocalDay.string(Date()), destination: "74", by: w.cdc, trace: w.trace)
+            #expect(old.map(\.destinationName) == ["Tỉnh Bình Dương"])
         }
     }
 

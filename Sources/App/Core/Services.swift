@@ -57,7 +57,7 @@ public struct Services: Sendable {
         self.checkInBatcher = CheckInBatcher(store: checkIns)
         // The bundled rules ship with the binary; a failure to read them is a broken build, caught by the tests.
         self.declarations = DeclarationStore(database: database, rules: (try? DeclarationStore.bundledRules()) ?? [])
-        self.travel = TravelStore(database: database)
+        self.travel = TravelStore(database: database, vintage: config.vintage)
         self.persons = PersonRegistry(database: database)
         // The tracing and quarantine rules ship inside the binary and the tests load and validate them: failing to read
         // them is a broken build, so it stops the start rather than running without rules.

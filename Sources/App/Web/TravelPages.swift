@@ -22,7 +22,8 @@ struct TravelPages {
                 let place = try await services.database.read { try await TravelStore.place(crossing.destination, on: $0) }
                 recent.append(["code": crossing.slipCode, "time": String(LocalDay.clock(crossing.crossedAt).suffix(5)),
                                "plate": VehiclePlate.display(crossing.plate), "people": crossing.people,
-                               "direction": pages.text("travel_direction_" + crossing.direction, context), "destination": place?.name ?? crossing.destination])
+                               "direction": pages.text("travel_direction_" + crossing.direction, context),
+                               "destination": place?.name ?? Provinces.displayName(crossing.destination) ?? crossing.destination])
             }
             let model: [String: Any] = [
                 "recent": recent, "hasRecent": !recent.isEmpty,
@@ -98,6 +99,7 @@ struct TravelPages {
             var rows: [[String: Any]] = []
             for count in counts {
                 var name = try await services.database.read { try await TravelStore.place(count.destination, on: $0)?.name }
+                    ?? Provinces.displayName(count.destination)
                 if name == nil { name = try await services.areas.unit(code: count.destination, vintage: services.config.vintage)?.name }
                 rows.append(["code": count.destination, "name": name ?? count.destination, "vehicles": count.vehicles, "people": count.people, "date": day])
             }
@@ -133,7 +135,7 @@ struct TravelPages {
             out += group.communes.map { ["code": $0.code, "label": $0.name + ", " + group.name] }
         }
         let home = Set(try await services.areas.children(of: nil, vintage: services.config.vintage).map(\.code))
-        out += Provinces.vietnam2021.filter { !home.contains($0.code) }.map { ["code": $0.code, "label": $0.name] }
+        out += Provinces.list(vintage: services.config.vintage).filter { !home.contains($0.code) }.map { ["code": $0.code, "label": $0.name] }
         return out
     }
 }
