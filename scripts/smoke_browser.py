@@ -168,6 +168,18 @@ try:
         return any(plate in item.text and ("Đã lưu" in item.text or "Saved" in item.text)
                    for item in driver.find_elements(By.CSS_SELECTOR, "#tr-log li"))
 
+    # A passenger's personal QR: the row shows who it names.
+    passenger = api("POST", "/api/v1/test-registrations", {"person": {"idNumber": "075190000704", "name": "Hành Khách QR", "birthYear": 1991},
+                                                           "reason": "travel", "communeCode": "25993"})["personToken"]
+    scan = driver.find_element(By.ID, "tr-scan")
+    scan.send_keys(base + "/p/" + passenger)
+    scan.send_keys(Keys.ENTER)
+    try:
+        WebDriverWait(driver, 10).until(lambda d: any(i.get_attribute("value") == "Hành Khách QR" for i in d.find_elements(By.CSS_SELECTOR, "#tr-occupants .o-name")))
+    except Exception:
+        problems.append("checkpoint: a scanned personal QR did not show its name")
+    for button in driver.find_elements(By.CSS_SELECTOR, "#tr-occupants .o-remove"):
+        button.click()
     vehicle("51F-777.01", "079190000701", "Trương Văn Smoke")
     try:
         WebDriverWait(driver, 10).until(lambda d: recorded("51F-777.01"))

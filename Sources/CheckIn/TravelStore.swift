@@ -118,6 +118,17 @@ public struct ClosedCheckpoint: ConflictingState, Equatable {
     public var detail: String { "This checkpoint is closed; declarations are no longer recorded there." }
 }
 
+public struct ScannedIdentity: Sendable, Codable, Equatable {
+    public let name: String
+    public let birthYear: Int?
+    /// "…1234": enough to compare with the card shown.
+    public let idNumberEnd: String?
+}
+
+public struct UnknownPersonalQR: MissingRecord, Equatable {
+    public var detail: String { "No person has this personal QR code." }
+}
+
 public struct UnknownTravelSlip: MissingRecord, Equatable {
     public var detail: String { "No travel declaration has this slip code." }
     public let code: String
@@ -395,6 +406,22 @@ public struct TravelStore: Sendable {
                                                  areaCode: checkpoint.communeCode, context: trace), on: db)
             return TravelReceipt(id: id, slipCode: slip, duplicate: false)
         }
+    }
+
+    /// Who a scanned personal QR names, for the checkpoint's staff to compare with the person in front of them: the
+    /// name, year of birth and the last digits of the ID number. Anyone may cross any checkpoint, so the role is the
+    /// check, not the area; each read is audited.
+    public func identity(token: String, by principal: Principal, trace: RequestTrace) async throws -> ScannedIdentity {
+        try await gate.require(principal, .declareTravel, entity: "person", trace: trace)
+        guard (16...64).contains(token.count), let row = try await database.read({ db in
+            try await db.raw("SELECT id, full_name, birth_year, id_number, commune_code FROM persons WHERE qr_token = \(bind: token)").first()
+        }) else { throw UnknownPersonalQR() }
+        let id = try row.decode(column: "id", as: Int64.self)
+        try await AuditLog(database: database).append(AuditEntry(principal: principal, action: "read:scanned", entity: "person", entityID: String(id),
+                                                                 areaCode: try row.decode(column: "commune_code", as: String?.self), context: trace))
+        let number = try row.decode(column: "id_number", as: String?.self)
+        return ScannedIdentity(name: try row.decode(column: "full_name", as: String.self), birthYear: try row.decode(column: "birth_year", as: Int?.self),
+                               idNumberEnd: number.map { "…" + $0.suffix(4) })
     }
 
     static func trimmed(_ text: String?) -> String? {

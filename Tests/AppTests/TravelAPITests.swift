@@ -87,6 +87,22 @@ import TestSupport
                 #expect(!html.contains(#"value="75 "#), "the province itself is named by its communes")
                 #expect(html.contains(#"href="/checkpoint/slips/\#(slip)""#) && html.contains("51F-234.56"), "today's vehicles, to reprint a slip")
             }
+            // A scanned personal QR shows who it names (audited); for checkpoint staff only.
+            let (_, registered, _) = try await call(client, .post, "/api/v1/test-registrations", token: "",
+                                                    body: #"{"person":{"idNumber":"075190004321","name":"Quét Ở Chốt","birthYear":1988},"reason":"travel","communeCode":"25993"}"#)
+            let personToken = try #require((registered as? [String: Any])?["personToken"] as? String)
+            try await client.execute(uri: "/checkpoint/identity/\(personToken)", method: .get, headers: [.cookie: "sentinel_session=\(web.token)"]) { response in
+                let who = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect(response.status == .ok && who?["name"] as? String == "Quét Ở Chốt" && who?["birthYear"] as? Int == 1988)
+                #expect(who?["idNumberEnd"] as? String == "…4321" && !String(buffer: response.body).contains("075190004321"))
+            }
+            try await client.execute(uri: "/checkpoint/identity/nobody-has-this-token-xx", method: .get, headers: [.cookie: "sentinel_session=\(web.token)"]) {
+                #expect($0.status == .notFound)
+            }
+            let scans = try await app.database.read {
+                try await $0.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'read:scanned'").first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(scans == 1)
             try await client.execute(uri: "/checkpoint/slips/\(slip)", method: .get, headers: [.cookie: "sentinel_session=\(web.token)"]) { response in
                 let html = String(buffer: response.body)
                 #expect(response.status == .ok && html.contains("<svg") && html.contains("51F-234.56") && html.contains("Huỳnh Văn Phúc"))
@@ -108,6 +124,9 @@ import TestSupport
             }
             // The officer's page of checkpoints: open one by form, a bad form answered with its fields, close one.
             let officerCookie = "sentinel_session=\(officerWeb.token)"
+            try await client.execute(uri: "/checkpoint/identity/\(personToken)", method: .get, headers: [.cookie: officerCookie]) {
+                #expect($0.status == .forbidden, "only checkpoint staff look people up by their QR")
+            }
             let form: HTTPFields = [.cookie: officerCookie, .contentType: "application/x-www-form-urlencoded"]
             try await client.execute(uri: "/checkpoints", method: .post, headers: form,
                                      body: ByteBuffer(string: "_csrf=\(officerWeb.csrfToken)&code=BH-TANVAN&name=Ch%E1%BB%91t+T%C3%A2n+V%E1%BA%A1n&communeCode=26059&road=QL1A")) {

@@ -64,6 +64,13 @@ struct TravelPages {
             let receipt = try await services.travel.record(body, by: principal, trace: context.trace())
             return try JSONResponse(receipt, status: receipt.duplicate ? .ok : .created).response(from: request, context: context)
         }
+        // The entry page's script asks who a scanned personal QR names, to show it beside the row.
+        router.get("/checkpoint/identity/{token}") { request, context -> Response in
+            let principal = try context.requirePrincipal()
+            let identity = try await services.travel.identity(token: try context.parameters.require("token"), by: principal,
+                                                              trace: context.trace(purpose: "checkpoint scan"))
+            return try JSONResponse(identity).response(from: request, context: context)
+        }
         router.get("/checkpoint/slips/{code}") { request, context -> Response in
             let principal = try context.requirePrincipal()
             let slip = try await services.travel.slip(try context.parameters.require("code"), by: principal, trace: context.trace(purpose: "travel slip"))

@@ -25,6 +25,14 @@
     if (values.personToken) {
       row.dataset.token = values.personToken;
       var name = row.querySelector(".o-name"); name.placeholder = text.scanned;
+      // Who the code names, to compare with the card shown; offline the row keeps the token and the server resolves it.
+      fetch("/checkpoint/identity/" + encodeURIComponent(values.personToken), { headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (who) {
+          if (!who) return;
+          name.value = who.name; name.readOnly = true;
+          var id = row.querySelector(".o-id"); id.placeholder = (who.birthYear || "") + " " + (who.idNumberEnd || ""); id.readOnly = true;
+        }).catch(function () {});
     }
     row.querySelector(".o-id").value = values.idNumber || "";
     row.querySelector(".o-phone").value = values.phone || "";
