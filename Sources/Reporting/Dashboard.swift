@@ -72,7 +72,7 @@ public struct Dashboard: Sendable {
     }
 
     public static let headlineMeasures: [Measure] = [.f0New, .f1New, .f2New, .recovered, .deaths, .checkins, .declarationsFlagged, .samples, .tests,
-                                                     .positives]
+                                                     .positives, .arrivals]
 
     public func snapshot(area code: String, day: String, for principal: Principal, trace: RequestTrace) async throws -> DashboardSnapshot {
         guard LocalDay.isValid(day) else { throw ValidationFailure([FieldError("date", "a day as YYYY-MM-DD")]) }
