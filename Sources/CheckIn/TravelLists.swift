@@ -148,7 +148,7 @@ extension TravelStore {
         var names: [String: String] = [:]
         func name(_ code: String) async throws -> String {
             if let known = names[code] { return known }
-            let found = try await place(code, on: db)?.name ?? Provinces.displayName(code) ?? code
+            let found = try await placeName(code, on: db)
             names[code] = found
             return found
         }
@@ -261,7 +261,7 @@ extension TravelStore {
                           checkpointCommune: try row.decode(column: "commune_code", as: String.self),
                           direction: try row.decode(column: "direction", as: String.self), plate: try row.decode(column: "plate", as: String.self),
                           destination: destination,
-                          destinationName: try await place(destination, on: db)?.name ?? Provinces.displayName(destination) ?? destination,
+                          destinationName: try await placeName(destination, on: db),
                           destinationDistrict: try row.decode(column: "destination_district", as: String?.self), people: people)
     }
 

@@ -295,6 +295,18 @@ public struct TravelStore: Sendable {
         }
     }
 
+    /// The name to show for a code a record holds: a commune or district of the province, another province (of either
+    /// list, so old records stay readable), else the code itself.
+    public static func placeName(_ code: String, on db: any SQLDatabase) async throws -> String {
+        if let name = try await place(code, on: db)?.name { return name }
+        if AreaCode.level(of: code) == .district, let row = try await db.raw("""
+            SELECT name FROM area_units WHERE code = \(bind: code) AND level = 'district' ORDER BY vintage LIMIT 1
+            """).first() {
+            return try row.decode(column: "name", as: String.self)
+        }
+        return Provinces.displayName(code) ?? code
+    }
+
     // MARK: Recording
 
     /// Records a vehicle's crossing once per client id; a resend answers the first receipt. The people are found

@@ -127,6 +127,8 @@ extension LabStore {
         }
     }
 
+    public func site(_ id: Int64) async throws -> TestSite? { try await database.read { try await Self.site(id, on: $0) } }
+
     /// A local day's slots at an open site with their bookings (a site without booking has none).
     public func slots(site id: Int64, day: String) async throws -> [SiteSlot] {
         try await database.read { db in

@@ -36,7 +36,7 @@ struct RegistrationPages {
                     let url = services.config.publicBase + "/p/" + registration.personToken
                     var model: [String: Any] = ["registration": true, "code": registration.code,
                                                 "qrSVG": try QRCode(text: url, errorCorrection: .medium).svg(moduleSize: 6, title: name)]
-                    if let siteId, let site = try await services.lab.sites().first(where: { $0.id == siteId }) {
+                    if let siteId, let site = try await services.lab.site(siteId) {
                         model["booking"] = site.name + (slotStart.map { " — " + Self.label($0) } ?? "")
                     }
                     return pages.render("register", title: pages.text("register_title", context), model: model, context: context,

@@ -19,11 +19,11 @@ struct TravelPages {
             let today = LocalDay.start(LocalDay.string(Date())) ?? Date()
             var recent: [[String: Any]] = []
             for crossing in try await services.travel.recent(at: checkpoints.map(\.id), since: today) {
-                let place = try await services.database.read { try await TravelStore.place(crossing.destination, on: $0) }
+                let destination = try await services.database.read { try await TravelStore.placeName(crossing.destination, on: $0) }
                 recent.append(["code": crossing.slipCode, "time": String(LocalDay.clock(crossing.crossedAt).suffix(5)),
                                "plate": VehiclePlate.display(crossing.plate), "people": crossing.people,
                                "direction": pages.text("travel_direction_" + crossing.direction, context),
-                               "destination": place?.name ?? Provinces.displayName(crossing.destination) ?? crossing.destination])
+                               "destination": destination])
             }
             let model: [String: Any] = [
                 "recent": recent, "hasRecent": !recent.isEmpty,
@@ -105,10 +105,8 @@ struct TravelPages {
             let counts = try await services.travel.arrivalCounts(day: day, by: principal, trace: context.trace())
             var rows: [[String: Any]] = []
             for count in counts {
-                var name = try await services.database.read { try await TravelStore.place(count.destination, on: $0)?.name }
-                    ?? Provinces.displayName(count.destination)
-                if name == nil { name = try await services.areas.unit(code: count.destination, vintage: services.config.vintage)?.name }
-                rows.append(["code": count.destination, "name": name ?? count.destination, "vehicles": count.vehicles, "people": count.people, "date": day])
+                let name = try await services.database.read { try await TravelStore.placeName(count.destination, on: $0) }
+                rows.append(["code": count.destination, "name": name, "vehicles": count.vehicles, "people": count.people, "date": day])
             }
             let model: [String: Any] = ["date": day, "rows": rows, "empty": rows.isEmpty,
                                         "totalVehicles": counts.reduce(0) { $0 + $1.vehicles }, "totalPeople": counts.reduce(0) { $0 + $1.people }]
