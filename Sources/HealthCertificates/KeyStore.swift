@@ -73,6 +73,22 @@ public struct KeyStore: Sendable {
         return try rotate(identity: identity, kinds: kinds, now: now)
     }
 
+    /// Makes the store if it has none yet, safely when several servers (or tests) start at once on the same
+    /// directory: the CSCA and first DSC are made in a private sibling directory and renamed into place whole, so
+    /// a reader sees either no store or a complete one, and the loser of a race keeps the winner's keys.
+    public func initialiseIfMissing(identity: Identity = Identity(), now: Date = Date()) throws {
+        guard !isInitialised else { return }
+        let parent = directory.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        let staging = parent.appendingPathComponent(".\(directory.lastPathComponent).staging-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: staging) }
+        try KeyStore(directory: staging).initialise(identity: identity, now: now)
+        // rename(2) replaces a missing or empty directory; a store someone else finished first stays.
+        if rename(staging.path, directory.path) != 0, !isInitialised {
+            throw Failure.unreadable("cannot create \(directory.path): errno \(errno)")
+        }
+    }
+
     /// Adds a new DSC (2 years, EKU for `kinds`), which becomes the signer; earlier DSCs stay for verification.
     @discardableResult
     public func rotate(identity: Identity = Identity(), kinds: Set<CertificateKind> = Set(CertificateKind.allCases),
@@ -163,12 +179,21 @@ public struct KeyStore: Sendable {
         return serializer.serializedBytes
     }
 
+    /// Writes a private key so that no one else can ever read it: the file is created 0600 by `open` itself (a
+    /// `createFile` followed by a chmod leaves a moment in which the key is world-readable under umask 022, and a
+    /// reader in that moment refuses it), written under a temporary name and renamed into place whole.
     private func writePrivate(_ pem: String, to file: URL) throws {
-        guard FileManager.default.createFile(atPath: file.path, contents: Data(pem.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw Failure.unreadable("cannot write \(file.path)")
+        let temporary = file.path + ".tmp-\(UUID().uuidString)"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else { throw Failure.unreadable("cannot write \(file.path): errno \(errno)") }
+        let bytes = Array(pem.utf8)
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let synced = fsync(descriptor)
+        close(descriptor)
+        guard written == bytes.count, synced == 0, rename(temporary, file.path) == 0 else {
+            unlink(temporary)
+            throw Failure.unreadable("cannot write \(file.path): errno \(errno)")
         }
-        // createFile applies the umask on some platforms; set the mode explicitly.
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
     }
 
     private func writePublic(_ certificate: Certificate, to file: URL) throws {

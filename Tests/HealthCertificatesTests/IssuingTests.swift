@@ -66,6 +66,29 @@ import Testing
         #expect(throws: KeyStore.Failure.unsafePermissions(keyFile)) { try store.currentSigner() }
     }
 
+    /// Several servers (or test processes) starting at once on one empty directory: every one of them sees either
+    /// no store or the whole one, and they all end up with the same signer. Before the store was staged and renamed,
+    /// a reader could catch a key file between its creation and its chmod and refuse it (a CI failure on umask 022).
+    @Test func startingManyAtOnceMakesOneCompleteStore() async throws {
+        let store = try Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(at: store.directory) }
+        let signers = try await withThrowingTaskGroup(of: [UInt8].self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    try store.initialiseIfMissing()
+                    return try store.currentSigner().0.keyID
+                }
+            }
+            return try await group.reduce(into: Set<[UInt8]>()) { $0.insert($1) }
+        }
+        #expect(signers.count == 1, "the racing starts kept different signers")
+        let names = try FileManager.default.contentsOfDirectory(atPath: store.directory.path).sorted()
+        #expect(names == ["csca.cert.pem", "csca.key.pem", "dsc-0001.cert.pem", "dsc-0001.key.pem"])
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: store.directory.deletingLastPathComponent().path)
+            .filter { $0.hasPrefix(".\(store.directory.lastPathComponent).staging-") }
+        #expect(leftovers.isEmpty, "staging directories left behind: \(leftovers)")
+    }
+
     @Test func issuedCertificatesVerifyIndependently() throws {
         try #require(ExternalTool.pythonHas("cbor2") && ExternalTool.pythonHas("base45") && ExternalTool.pythonHas("jsonschema")
             || ProcessInfo.processInfo.environment["CI"] != nil, "python cbor2/base45/jsonschema not installed")

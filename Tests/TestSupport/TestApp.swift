@@ -28,7 +28,7 @@ public struct TestApp: Sendable {
     public static let keys: URL = {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-test-keys-\(ProcessInfo.processInfo.processIdentifier)")
         let store = KeyStore(directory: dir)
-        if !store.isInitialised { _ = try! store.initialise() }
+        try! store.initialiseIfMissing()
         return dir
     }()
 

@@ -80,10 +80,10 @@ public struct Services: Sendable {
         // without.
         let keysDirectory = URL(fileURLWithPath: config.keysDirectory)
         let keys = KeyStore(directory: config.training ? keysDirectory.appendingPathComponent("training") : keysDirectory)
-        if config.demo || config.training, !keys.isInitialised {
+        if config.demo || config.training {
             var identity = KeyStore.Identity()
             if config.training { identity.name = "Sentinel TRAINING" }
-            try keys.initialise(identity: identity)
+            try keys.initialiseIfMissing(identity: identity)
         }
         let certificateRules = try CertificateRules.bundled()
         self.certificates = try CertificateService(database: database, cases: cases, keys: keys,
