@@ -123,7 +123,8 @@ public struct CaseStore: Sendable {
         }
     }
 
-    static func confirmingPositive(person: Int64, commune: String, resultDay: String, sampledOn: String, reference: String,
+    /// As `confirmPositive`, without counting: for a caller that tracks the counts of a larger change itself.
+    public static func confirmingPositive(person: Int64, commune: String, resultDay: String, sampledOn: String, reference: String,
                                    by account: Int64?, rules: QuarantineRuleTable, now: Date, on db: any SQLDatabase) async throws -> Int64 {
         var facts = CaseFacts()
         facts.confirmedOn = resultDay

@@ -55,7 +55,7 @@ public final class CertificateService: Sendable {
     let issuer: DCCIssuer?
     let cscaKey: P256.Signing.PrivateKey?
     let cscaDER: [UInt8]?
-    private let state: Mutex<(trust: TrustList, revoked: Set<[UInt8]>)>
+    let state: Mutex<(trust: TrustList, revoked: Set<[UInt8]>)>
 
     public init(database: Database, cases: CaseStore, keys: KeyStore, rules: CertificateRules) throws {
         self.database = database

@@ -72,12 +72,15 @@ extension CertificateService {
                       expiresAt: min(expires, issuer.signer.notAfter), replaces: nil)
     }
 
+    /// Results nobody has certified yet; a result corrected after its certificate was issued is due again (the
+    /// correction revoked the old one).
     func pendingTests(limit: Int, now: Date, on db: any SQLDatabase) async throws -> [(TestSource, String?)] {
         let since = now.addingTimeInterval(-TimeInterval(rules.test.validityHours) * 3600)
         return try await db.raw("""
             \(unsafeRaw: Self.testSelect)
             WHERE s.pooled = 0 AND t.method = 'rt_pcr' AND t.outcome IN ('positive', 'negative') AND t.sampled_at > \(bind: since)
-              AND NOT EXISTS (SELECT 1 FROM certificates x WHERE x.source_type = 'test' AND x.source_id = CAST(t.id AS TEXT))
+              AND NOT EXISTS (SELECT 1 FROM certificates x WHERE x.source_type = 'test' AND x.source_id = CAST(t.id AS TEXT)
+                              AND (t.corrected_at IS NULL OR x.issued_at > t.corrected_at))
             ORDER BY t.id LIMIT \(bind: limit)
             """).all().map { (try Self.testSource($0), try $0.decode(column: "phone", as: String?.self)) }
     }

@@ -22,6 +22,8 @@ public struct InstrumentResult: Sendable, Equatable {
     public let observedAt: Date?
     /// OBX-11 "C": a correction of an earlier result.
     public let corrected: Bool
+    /// Who ran the test, where the instrument's file says.
+    public var operatorName: String? = nil
 }
 
 /// Reads `ORU^R01` messages into results (issue 5's mapping): the tube from SPM-2, else OBR-3, else OBR-2; the

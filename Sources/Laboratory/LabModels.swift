@@ -106,6 +106,8 @@ public struct PersonTest: Sendable, Codable, Equatable {
     public let outcome: Outcome
     public let sampledAt: Date
     public let resultedAt: Date
+    /// When the laboratory last corrected the result this outcome comes from.
+    public let correctedAt: Date?
 }
 
 public struct SampleNotFound: MissingRecord, Equatable {

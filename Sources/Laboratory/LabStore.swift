@@ -13,11 +13,14 @@ public struct LabStore: Sendable {
     public let database: Database
     let gate: AccessGate
     let quarantineRules: QuarantineRuleTable
+    /// Revokes what a corrected result invalidates (certificates); none in stores built without signing.
+    let followUp: (any CorrectionFollowUp)?
 
-    public init(database: Database, quarantineRules: QuarantineRuleTable) {
+    public init(database: Database, quarantineRules: QuarantineRuleTable, followUp: (any CorrectionFollowUp)? = nil) {
         self.database = database
         self.gate = AccessGate(database: database)
         self.quarantineRules = quarantineRules
+        self.followUp = followUp
     }
 
     static let maxPool = 10
@@ -173,8 +176,8 @@ public struct LabStore: Sendable {
         let messageId: String?
     }
 
-    /// Records a tube's result and expands it to its people. A second result for a tube is refused (a correction is
-    /// a separate, audited action — not built yet).
+    /// Records a tube's result and expands it to its people. A second result for a tube is refused: a correction is
+    /// a separate, audited action with a reason (`correct`).
     @discardableResult
     public func record(_ input: ResultInput, for tube: String, source: String = "manual", messageId: String? = nil, by principal: Principal,
                        trace: RequestTrace, now: Date = Date()) async throws -> [PersonTest] {
@@ -284,9 +287,26 @@ public struct LabStore: Sendable {
     /// kept. Tubes are read and written in bulk, a thousand per transaction.
     public func importHL7(_ text: String, by principal: Principal, trace: RequestTrace, now: Date = Date()) async throws -> [TubeOutcome] {
         try await gate.require(principal, .recordResults, entity: "sample", trace: trace)
+        return try await importResults(ORUReader.results(text), source: "hl7", by: principal, trace: trace, now: now)
+    }
+
+    /// Imports an instrument's or LIS's CSV export (`InstrumentCSV`), with the same answers as HL7: one per row.
+    public func importCSV(_ text: String, by principal: Principal, trace: RequestTrace, now: Date = Date()) async throws -> [TubeOutcome] {
+        try await gate.require(principal, .recordResults, entity: "sample", trace: trace)
+        return try await importResults(InstrumentCSV.results(text), source: "csv", by: principal, trace: trace, now: now)
+    }
+
+    /// Either format, told apart by its first segment (HL7 starts with MSH).
+    public func importInstrumentFile(_ text: String, by principal: Principal, trace: RequestTrace, now: Date = Date()) async throws -> [TubeOutcome] {
+        InstrumentCSV.looksLikeCSV(text) ? try await importCSV(text, by: principal, trace: trace, now: now)
+            : try await importHL7(text, by: principal, trace: trace, now: now)
+    }
+
+    func importResults(_ items: [Result<InstrumentResult, HL7Parser.Rejection>], source: String, by principal: Principal, trace: RequestTrace,
+                       now: Date) async throws -> [TubeOutcome] {
         var out: [TubeOutcome?] = []
         var parsed: [(index: Int, result: InstrumentResult)] = []
-        for item in ORUReader.results(text) {
+        for item in items {
             switch item {
             case .failure(let rejection):
                 out.append(TubeOutcome(tubeBarcode: "", status: "refused", reason: rejection.reason, line: rejection.line))
@@ -301,6 +321,7 @@ public struct LabStore: Sendable {
             let chunk = parsed[start..<min(start + 1000, parsed.count)]
             let samples = try await samples(tubes: chunk.map(\.result.tubeBarcode))
             var pending: [PendingResult] = []
+            var corrections: [(Sample, CorrectionInput, String?)] = []
             var seen = Set<String>()
             for (index, result) in chunk {
                 func refuse(_ reason: String) {
@@ -309,10 +330,23 @@ public struct LabStore: Sendable {
                 guard let sample = samples[result.tubeBarcode] else { refuse(SampleNotFound(tubeBarcode: result.tubeBarcode).detail); continue }
                 guard seen.insert(result.tubeBarcode).inserted else { refuse("Tube \(result.tubeBarcode) appears twice in this batch."); continue }
                 guard try await scope.allows(sample.communeCode) else { refuse("Tube \(result.tubeBarcode) lies outside your area."); continue }
-                let input = ResultInput(result: result.outcome, ct: result.ctValues, operator: nil, resultedAt: result.observedAt.map { min($0, now) })
+                let input = ResultInput(result: result.outcome, ct: result.ctValues, operator: result.operatorName,
+                                        resultedAt: result.observedAt.map { min($0, now) })
+                if result.corrected, let earlier = sample.result {
+                    // OBX-11 "C": the instrument corrects a result it sent before.
+                    guard earlier != result.outcome || sample.ctValues != result.ctValues else {
+                        refuse("Tube \(result.tubeBarcode) already has this result (\(earlier.rawValue)); the correction changes nothing."); continue
+                    }
+                    let reason = (source == "hl7" ? "instrument correction (OBX-11 C)" : "correction in an instrument file, line \(result.line)")
+                        + (result.messageControlID.map { ", message \($0)" } ?? "")
+                    corrections.append((sample, CorrectionInput(result: result.outcome, ct: result.ctValues, operator: result.operatorName, reason: reason),
+                                        result.messageControlID))
+                    out[index] = TubeOutcome(tubeBarcode: result.tubeBarcode, status: "corrected", reason: nil, line: result.line)
+                    continue
+                }
                 do {
                     try Self.validate(input, now: now)
-                    pending.append(try Self.pending(sample, input, source: "hl7", messageId: result.messageControlID, now: now))
+                    pending.append(try Self.pending(sample, input, source: source, messageId: result.messageControlID, now: now))
                     out[index] = TubeOutcome(tubeBarcode: result.tubeBarcode, status: "recorded", reason: nil, line: result.line)
                 } catch let conflict as SampleConflict {
                     refuse(conflict.detail)
@@ -320,11 +354,22 @@ public struct LabStore: Sendable {
                     refuse(failure.errors.map { "\($0.field): \($0.reason)" }.joined(separator: "; "))
                 }
             }
-            try await database.write { db in
+            let followUp = followUp
+            let revoked = try await database.write { db in
                 try await Self.apply(pending, by: principal, rules: rules, now: now, on: db)
                 try await AuditLog.append(AuditEntry(principal: principal, action: "import_results", entity: "sample",
                                                      entityID: "\(pending.count) tubes", context: trace), on: db)
+                var revoked: [String] = []
+                for (sample, correction, messageId) in corrections {
+                    let effects = try await Self.applyCorrection(sample, correction, reason: correction.reason, source: source, messageId: messageId,
+                                                                 by: principal, rules: rules, followUp: followUp, now: now, on: db)
+                    try await AuditLog.append(AuditEntry(principal: principal, action: "result_correction:\(effects.previous.rawValue)>\(correction.result.rawValue)",
+                                                         entity: "sample", entityID: sample.tubeBarcode, areaCode: sample.communeCode, context: trace), on: db)
+                    revoked += effects.revoked
+                }
+                return revoked
             }
+            followUp?.committed(revoked: revoked)
         }
         return out.compactMap { $0 }
     }
@@ -393,7 +438,7 @@ public struct LabStore: Sendable {
     }
 
     static let testSelect = """
-        SELECT t.id, t.person_id, s.tube_barcode, s.pooled, t.method, t.outcome, t.sampled_at, t.resulted_at
+        SELECT t.id, t.person_id, s.tube_barcode, s.pooled, t.method, t.outcome, t.sampled_at, t.resulted_at, t.corrected_at
         FROM person_tests t JOIN samples s ON s.id = t.sample_id
         """
 
@@ -402,7 +447,8 @@ public struct LabStore: Sendable {
                    tubeBarcode: try row.decode(column: "tube_barcode", as: String.self), pooled: try row.decode(column: "pooled", as: Int.self) != 0,
                    method: TestMethod(rawValue: try row.decode(column: "method", as: String.self)) ?? .rtPCR,
                    outcome: PersonTest.Outcome(rawValue: try row.decode(column: "outcome", as: String.self)) ?? .invalid,
-                   sampledAt: try row.decode(column: "sampled_at", as: Date.self), resultedAt: try row.decode(column: "resulted_at", as: Date.self))
+                   sampledAt: try row.decode(column: "sampled_at", as: Date.self), resultedAt: try row.decode(column: "resulted_at", as: Date.self),
+                   correctedAt: try row.decode(column: "corrected_at", as: Date?.self))
     }
 
     func require(_ tube: String) async throws -> Sample {

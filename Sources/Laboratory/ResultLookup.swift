@@ -17,8 +17,10 @@ public struct OwnResults: Sendable, Codable, Equatable {
         public let outcome: PersonTest.Outcome
         public let sampledAt: Date
         public let resultedAt: Date
-        /// The UVCI of the test certificate, when one was issued for this result.
+        /// The UVCI of the test certificate standing for this result (none revoked by a correction).
         public let certificate: String?
+        /// When the laboratory last corrected this result.
+        public let correctedAt: Date?
     }
     public let name: String
     public let results: [Entry]
@@ -72,8 +74,10 @@ extension LabStore {
     private func results(of found: (person: Int64, name: String, commune: String?), trace: RequestTrace) async throws -> OwnResults {
         let rows = try await database.read { db in
             try await db.raw("""
-                SELECT s.tube_barcode, t.method, s.pooled, t.outcome, t.sampled_at, t.resulted_at,
-                       (SELECT MIN(c.uvci) FROM certificates c WHERE c.source_type = 'test' AND c.source_id = CAST(t.id AS TEXT)) AS uvci
+                SELECT s.tube_barcode, t.method, s.pooled, t.outcome, t.sampled_at, t.resulted_at, t.corrected_at,
+                       (SELECT c.uvci FROM certificates c WHERE c.source_type = 'test' AND c.source_id = CAST(t.id AS TEXT)
+                          AND NOT EXISTS (SELECT 1 FROM certificate_revocations r WHERE r.uvci = c.uvci)
+                        ORDER BY c.issued_at DESC LIMIT 1) AS uvci
                 FROM person_tests t JOIN samples s ON s.id = t.sample_id
                 WHERE t.person_id = \(bind: found.person) ORDER BY t.resulted_at DESC LIMIT 50
                 """).all()
@@ -88,7 +92,8 @@ extension LabStore {
                              outcome: PersonTest.Outcome(rawValue: try row.decode(column: "outcome", as: String.self)) ?? .invalid,
                              sampledAt: try row.decode(column: "sampled_at", as: Date.self),
                              resultedAt: try row.decode(column: "resulted_at", as: Date.self),
-                             certificate: try row.decode(column: "uvci", as: String?.self))
+                             certificate: try row.decode(column: "uvci", as: String?.self),
+                             correctedAt: try row.decode(column: "corrected_at", as: Date?.self))
         })
     }
 }

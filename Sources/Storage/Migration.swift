@@ -57,5 +57,6 @@ public enum Migrations {
         M0010_OpenCaseStates.migration,
         M0011_TravelDeclarations.migration,
         M0012_TestSiteSlots.migration,
+        M0013_ResultCorrections.migration,
     ]
 }

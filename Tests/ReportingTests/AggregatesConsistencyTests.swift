@@ -27,7 +27,7 @@ struct SeededRandom {
 /// Everything the stores write is counted as it is written; the counts must equal what a rebuild computes from the
 /// records, on random histories that go through every write path (check-ins with replays, declarations, cases
 /// opened, updated, reclassified, followed up, contacts confirmed from a trace, pooled and single samples, results
-/// with pool expansion and automatic F0), with folds of a few deltas at a time in between.
+/// with pool expansion and automatic F0, corrections of results), with folds of a few deltas at a time in between.
 @Suite struct AggregatesConsistencyTests {
     @Test(arguments: TestDatabases.kinds, [1, 2, 3] as [UInt64])
     func incrementalCountsEqualARebuildOnRandomHistories(kind: DatabaseKind, seed: UInt64) async throws {
@@ -42,6 +42,7 @@ struct SeededRandom {
             var tube = 0
             var pools: [String] = []
             var unresulted: [String] = []
+            var resulted: [String] = []
             func attempt(_ name: String, _ body: () async throws -> Void) async {
                 do { try await body(); done[name, default: 0] += 1 } catch { done["refused " + name, default: 0] += 1 }
             }
@@ -122,12 +123,22 @@ struct SeededRandom {
                         await attempt("add to pool") { _ = try await w.lab.addMember(rng.pick(people).id, to: pool, by: w.admin, trace: w.trace, now: now) }
                     }
                 case 8:
+                    // Now and then the lab corrects a result it gave (cases confirmed or withdrawn, pools flipped).
+                    if !resulted.isEmpty, rng.chance(0.3) {
+                        let code = rng.pick(resulted)
+                        let outcome: LabOutcome = rng.chance(0.5) ? .positive : rng.chance(0.8) ? .negative : .invalid
+                        await attempt("correct") {
+                            _ = try await w.lab.correct(CorrectionInput(result: outcome, reason: "re-read"), for: code, by: w.admin, trace: w.trace, now: now)
+                        }
+                        continue
+                    }
                     guard !unresulted.isEmpty else { continue }
                     let code = unresulted.remove(at: rng.int(0...(unresulted.count - 1)))
                     let outcome: LabOutcome = rng.chance(0.4) ? .positive : rng.chance(0.8) ? .negative : .invalid
                     await attempt("result") {
                         _ = try await w.lab.record(ResultInput(result: outcome, resultedAt: now.addingTimeInterval(-60)), for: code, by: w.admin,
                                                    trace: w.trace, now: now)
+                        resulted.append(code)
                     }
                 case 9:
                     let travellers = (0..<rng.int(1...3)).map { _ in rng.pick(people) }
@@ -157,7 +168,7 @@ struct SeededRandom {
                     #expect(current == recomputed, "seed \(seed), step \(step): \(Self.difference(current, recomputed))")
                 }
             }
-            for name in ["checkins", "declarations", "open", "update", "reclassify", "follow-up", "collect", "result", "trace and confirm", "travel"] {
+            for name in ["checkins", "declarations", "open", "update", "reclassify", "follow-up", "collect", "result", "correct", "trace and confirm", "travel"] {
                 #expect(done[name, default: 0] > 0, "the history exercised \(name): \(done)")
             }
 

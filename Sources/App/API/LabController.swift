@@ -14,6 +14,15 @@ struct LabController {
     struct ReceiveRequest: Decodable { let tubes: [String] }
     struct Outcomes: Encodable, Sendable { let results: [TubeOutcome] }
 
+    /// An instrument file's text: UTF-8, else Latin-1 (older instruments), at most 10 MB.
+    static func text(of request: Request, what: String) async throws -> String {
+        let buffer = try await request.body.collect(upTo: 10 << 20)
+        guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) ?? String(bytes: buffer.readableBytesView, encoding: .isoLatin1) else {
+            throw ValidationFailure([FieldError("body", what)])
+        }
+        return text
+    }
+
     func register(on router: some RouterMethods<SentinelContext>) {
         router.post("/api/v1/samples") { request, context -> JSONResponse<Sample> in
             let principal = try context.requirePrincipal()
@@ -46,14 +55,23 @@ struct LabController {
             let body = try await JSONBody.decode(ReceiveRequest.self, from: request, context: context)
             return JSONResponse(Outcomes(results: try await services.lab.receive(body.tubes, by: principal, trace: context.trace())))
         }
+        // A correction of a result already given: audited, with its reason; answers what it changed.
+        router.post("/api/v1/samples/{tube}/correction") { request, context -> JSONResponse<ResultCorrection> in
+            let principal = try context.requirePrincipal()
+            let body = try await JSONBody.decode(CorrectionInput.self, from: request, context: context)
+            return JSONResponse(try await services.lab.correct(body, for: try context.parameters.require("tube"), by: principal, trace: context.trace()))
+        }
         // Instrument output: one or more HL7 v2 ORU^R01 messages (Content-Type application/hl7-v2), a result each.
         router.post("/api/v1/lab/hl7") { request, context -> JSONResponse<Outcomes> in
             let principal = try context.requirePrincipal()
-            let buffer = try await request.body.collect(upTo: 10 << 20)
-            guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) ?? String(bytes: buffer.readableBytesView, encoding: .isoLatin1) else {
-                throw ValidationFailure([FieldError("body", "HL7 text")])
-            }
+            let text = try await Self.text(of: request, what: "HL7 text")
             return JSONResponse(Outcomes(results: try await services.lab.importHL7(text, by: principal, trace: context.trace())))
+        }
+        // The same from an instrument's or LIS's CSV export (InstrumentCSV), a result per row.
+        router.post("/api/v1/lab/csv") { request, context -> JSONResponse<Outcomes> in
+            let principal = try context.requirePrincipal()
+            let text = try await Self.text(of: request, what: "CSV text")
+            return JSONResponse(Outcomes(results: try await services.lab.importCSV(text, by: principal, trace: context.trace())))
         }
         router.get("/api/v1/lab/stats") { request, context -> Response in
             let principal = try context.requirePrincipal()

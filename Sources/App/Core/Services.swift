@@ -66,7 +66,6 @@ public struct Services: Sendable {
         self.investigation = Investigation(database: database, engine: TracingEngine(rules: tracing), cases: cases)
         self.clusters = ClusterStore(database: database)
         self.notices = ExposureNotices(database: database)
-        self.lab = LabStore(database: database, quarantineRules: try! QuarantineRuleTable.bundled())
         self.statistics = Statistics(database: database, areas: areas)
         // Bundled rules and boundaries are validated by the tests; failing to read them is a broken build.
         self.riskLevels = RiskLevels(database: database, areas: areas, rules: try! RiskRuleTable.bundled())
@@ -88,5 +87,7 @@ public struct Services: Sendable {
         let certificateRules = try CertificateRules.bundled()
         self.certificates = try CertificateService(database: database, cases: cases, keys: keys,
                                                    rules: config.training ? certificateRules.forTraining() : certificateRules)
+        self.lab = LabStore(database: database, quarantineRules: try! QuarantineRuleTable.bundled(),
+                            followUp: CertificateWithdrawal(certificates: certificates))
     }
 }

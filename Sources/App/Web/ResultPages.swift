@@ -60,6 +60,7 @@ struct ResultPages {
                 ["outcomeCode": entry.outcome.rawValue, "outcome": pages.text("results_outcome_\(entry.outcome.rawValue)", context),
                  "method": pages.text("results_method_\(entry.method.rawValue)", context), "pooled": entry.pooled, "tube": entry.tubeBarcode,
                  "sampled": stamp.string(from: entry.sampledAt), "resulted": stamp.string(from: entry.resultedAt),
+                 "corrected": entry.correctedAt.map { stamp.string(from: $0) } ?? "",
                  "certificate": entry.certificate ?? "", "certificatePath": entry.certificate.map(UVCI.pathSegment) ?? ""]
             },
         ]
