@@ -23,7 +23,8 @@ public enum CSV {
         }
     }
 
-    public static func parse(_ text: String) throws -> [CSVRecord] {
+    /// `separator` is `,` by default; spreadsheets saved under a Vietnamese locale (decimal comma) write `;`.
+    public static func parse(_ text: String, separator: Unicode.Scalar = ",") throws -> [CSVRecord] {
         var records: [CSVRecord] = []
         var field = ""
         var fields: [String] = []
@@ -70,7 +71,7 @@ public enum CSV {
                 atFieldStart = false
             case "\"":
                 throw Malformed(line: line, reason: "a quote inside an unquoted field")
-            case ",":
+            case separator:
                 fields.append(field)
                 field = ""
                 atFieldStart = true
@@ -124,6 +125,13 @@ public enum CSV {
 extension CSV {
     /// RFC 4180 text with CRLF line ends and a UTF-8 byte-order mark, so Excel opens Vietnamese text correctly.
     /// A field starting with = + - @ is prefixed with an apostrophe: a spreadsheet must not run it as a formula.
+    /// The separator a file's first line uses: `;` when it has more semicolons than commas (a spreadsheet saved
+    /// under a Vietnamese locale), else `,`.
+    public static func separator(of text: String) -> Unicode.Scalar {
+        let first = text.prefix { $0 != "\n" && $0 != "\r" }
+        return first.filter { $0 == ";" }.count > first.filter { $0 == "," }.count ? ";" : ","
+    }
+
     public static func write(header: [String], rows: [[String]]) -> String {
         var out = byteOrderMark
         for row in [header] + rows { out += line(row) }

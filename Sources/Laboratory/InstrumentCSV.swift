@@ -16,7 +16,8 @@ import Foundation
 ///     status | corrected                                                             optional: C, 1, yes, true, có = a
 ///                                                                                    correction of an earlier result
 ///
-/// A bad row is refused with its line number; the other rows are kept.
+/// Commas or semicolons separate the fields (a spreadsheet saved under a Vietnamese locale writes `;`). A bad row is
+/// refused with its line number; the other rows are kept.
 public enum InstrumentCSV {
     static let tubeNames: Set<String> = ["tube_barcode", "tube", "barcode", "sample_id", "specimen_id", "ma_ong", "ma_mau"]
     static let resultNames: Set<String> = ["result", "outcome", "ket_qua"]
@@ -37,7 +38,7 @@ public enum InstrumentCSV {
 
     public static func results(_ text: String) -> [Result<InstrumentResult, HL7Parser.Rejection>] {
         let records: [CSVRecord]
-        do { records = try CSV.parse(text) } catch let malformed as CSV.Malformed {
+        do { records = try CSV.parse(text, separator: CSV.separator(of: text)) } catch let malformed as CSV.Malformed {
             return [.failure(HL7Parser.Rejection(line: malformed.line, reason: malformed.reason))]
         } catch {
             return [.failure(HL7Parser.Rejection(line: 1, reason: "unreadable CSV"))]

@@ -120,6 +120,40 @@ import TestSupport
         }
     }
 
+    /// An instrument's CSV export (semicolons, as a Vietnamese-locale spreadsheet saves it): each row is answered;
+    /// bad rows are refused with their line and the rest recorded, with the lab's turnaround from the file's times.
+    @Test(arguments: TestDatabases.kinds)
+    func anInstrumentsCSVIsImportedRowByRow(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { app, client in
+            let (cdcAccount, cdc) = try await app.account(.epidemiologist, area: "75")
+            let (_, sampler) = try await app.account(.sampler, area: "25993")
+            let (_, lab) = try await app.account(.lab, area: "75")
+            let (_, otherLab) = try await app.account(.lab, area: "732")
+            let people = try await Self.people(app, by: cdcAccount.principal, count: 3, prefix: "55")
+            for (tube, ids) in [("CSV-1", [people[0]]), ("CSV-2", [people[1], people[2]])] {
+                let list = ids.map(String.init).joined(separator: ",")
+                #expect(try await call(client, .post, "/api/v1/samples", token: sampler,
+                                       body: #"{"tubeBarcode":"\#(tube)","personIds":[\#(list)],"method":"rt_pcr","specimenType":"np_swab","collectedAt":"2021-08-12T01:00:00Z"}"#).0 == .created)
+            }
+            let file = "Mã ống;Kết quả;Ct_E;Thời gian\r\nCSV-1;Dương tính;23,4;12/08/2021 15:30\r\nCSV-2;Âm tính;;12/08/2021 15:31\r\nCSV-9;Âm tính;;\r\nCSV-1;Âm tính;;\r\n"
+            func post(_ token: String) async throws -> (HTTPResponse.Status, [String]) {
+                try await client.execute(uri: "/api/v1/lab/csv", method: .post, headers: [.authorization: "Bearer \(token)", .contentType: "text/csv"],
+                                         body: ByteBuffer(string: file)) { response in
+                    let body = try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                    return (response.status, (body?["results"] as? [[String: Any]] ?? []).map { "\($0["tubeBarcode"] as? String ?? "") \($0["status"] as? String ?? "")" })
+                }
+            }
+            #expect(try await post(sampler).0 == .forbidden)
+            #expect(try await post(otherLab).1 == ["CSV-1 refused", "CSV-2 refused", "CSV-9 refused", "CSV-1 refused"], "outside the area")
+            #expect(try await post(lab).1 == ["CSV-1 recorded", "CSV-2 recorded", "CSV-9 refused", "CSV-1 refused"])
+            let (_, sample, _) = try await call(client, .get, "/api/v1/samples/CSV-1", token: cdc)
+            #expect(((sample as? [String: Any])?["ctValues"] as? [[String: Any]])?.first?["value"] as? Double == 23.4)
+            #expect((sample as? [String: Any])?["resultedAt"] as? String == "2021-08-12T08:30:00Z")
+            #expect(try await app.database.read { try await $0.raw("SELECT COUNT(*) AS n FROM sample_results WHERE source = 'csv'").first()!.decode(column: "n", as: Int.self) } == 2)
+            #expect(try await app.database.read { try await $0.raw("SELECT classification FROM cases WHERE person_id = \(bind: people[0])").first()?.decode(column: "classification", as: String.self) } == "F0")
+        }
+    }
+
     @Test(arguments: TestDatabases.kinds)
     func singleResultsClearOrConfirm(kind: DatabaseKind) async throws {
         try await TestApp.with(kind) { app, client in
