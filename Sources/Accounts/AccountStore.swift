@@ -99,6 +99,11 @@ public struct AccountStore: Sendable {
         }
     }
 
+    /// For commands run on the server that act as a named account (its role and area apply, the audit names it).
+    public func find(username: String) async throws -> Account? {
+        try await credentials(username: username)?.0
+    }
+
     public func find(id: Int64) async throws -> Account? {
         try await database.read { db in
             try await db.raw("\(unsafeRaw: Self.columns) FROM accounts WHERE id = \(bind: id)").first().map(Self.decode)

@@ -11,7 +11,7 @@ struct Sentinel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sentinel",
         abstract: "Sentinel — epidemic-response platform for a provincial Department of Health.",
-        subcommands: [Serve.self, Migrate.self, UserCommand.self, AreasCommand.self, KeysCommand.self, SimulateCommand.self, TrainingCommand.self, AggregatesCommand.self, GeoCommand.self, ExportCommand.self, BenchTracingCommand.self, BenchReportingCommand.self, BenchCertificatesCommand.self, BenchLabCommand.self],
+        subcommands: [Serve.self, Migrate.self, UserCommand.self, AreasCommand.self, KeysCommand.self, SimulateCommand.self, TrainingCommand.self, LabCommand.self, AggregatesCommand.self, GeoCommand.self, ExportCommand.self, BenchTracingCommand.self, BenchReportingCommand.self, BenchCertificatesCommand.self, BenchLabCommand.self],
         defaultSubcommand: Serve.self)
 }
 
