@@ -10,6 +10,11 @@ public enum LabOutcome: String, Sendable, Codable, CaseIterable {
 public struct CtValue: Sendable, Codable, Equatable {
     public let target: String
     public let value: Double
+
+    public init(target: String, value: Double) {
+        self.target = target
+        self.value = value
+    }
 }
 
 /// A result read from an instrument's message, before it is matched to a collected tube.

@@ -183,3 +183,34 @@ extension LabStore {
                                        sampledOn: LocalDay.string(try row.decode(column: "sampled_at", as: Date.self)))
     }
 }
+
+/// A correction as the lab's page lists it.
+public struct CorrectionEntry: Sendable, Codable, Equatable {
+    public let tubeBarcode: String
+    public let previous: String
+    public let result: String
+    public let reason: String
+    public let source: String
+    public let correctedAt: Date
+}
+
+extension LabStore {
+    /// The latest corrections of tubes in the caller's area, newest first.
+    public func recentCorrections(by principal: Principal, trace: RequestTrace, limit: Int = 20) async throws -> [CorrectionEntry] {
+        try await gate.require(principal, .recordResults, entity: "sample", trace: trace)
+        let scope = ScopeFilter(principal).predicate("s.commune_code")
+        return try await database.read { db in
+            try await db.raw("""
+                SELECT s.tube_barcode, r.previous_outcome, r.outcome, r.reason, r.source, r.corrected_at
+                FROM result_corrections r JOIN samples s ON s.id = r.sample_id
+                WHERE \(scope) ORDER BY r.corrected_at DESC, r.id DESC LIMIT \(bind: limit)
+                """).all().map { row in
+                CorrectionEntry(tubeBarcode: try row.decode(column: "tube_barcode", as: String.self),
+                                previous: try row.decode(column: "previous_outcome", as: String.self),
+                                result: try row.decode(column: "outcome", as: String.self), reason: try row.decode(column: "reason", as: String.self),
+                                source: try row.decode(column: "source", as: String.self),
+                                correctedAt: try row.decode(column: "corrected_at", as: Date.self))
+            }
+        }
+    }
+}

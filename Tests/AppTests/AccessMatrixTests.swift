@@ -201,6 +201,7 @@ import TestSupport
                       body: #"{"name":"NAME","kind":"fixed","communeCode":"\#(commune732)"}"#),
                 Route(method: .post, uri: "/api/v1/test-sites", web: false, permission: .manageSites, targetArea: "25993",
                       body: #"{"name":"NAME","kind":"mobile","communeCode":"25993"}"#),
+                Route(method: .get, uri: "/lab", web: true, permission: .recordResults, targetArea: nil),
                 Route(method: .get, uri: "/checkpoint", web: true, permission: .declareTravel, targetArea: nil),
                 Route(method: .get, uri: "/checkpoints", web: true, permission: .manageCheckpoints, targetArea: nil),
                 Route(method: .get, uri: "/itineraries", web: true, permission: .readTravel, targetArea: nil),

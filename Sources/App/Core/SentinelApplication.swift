@@ -82,6 +82,7 @@ public enum SentinelApplication {
         CertificatePages(services: services, pages: pages).register(on: router)
         ResultPages(services: services, pages: pages).register(on: router)
         SamplePages(services: services, pages: pages).register(on: router)
+        LabPages(services: services, pages: pages).register(on: router)
         ScanPages(services: services, pages: pages).register(on: router)
         DeclarationPages(services: services, pages: pages).register(on: router)
         TravelPages(services: services, pages: pages).register(on: router)

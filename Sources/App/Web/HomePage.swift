@@ -26,6 +26,9 @@ struct HomePage {
             tiles.append(["href": principal.role.may(.traceCases) || !principal.role.may(.followUpCases) ? "/cases" : "/cases/queue",
                           "title": t("tile_cases"), "text": t("tile_cases_text")])
         }
+        if principal.role.may(.recordResults) {
+            tiles.append(["href": "/lab", "title": t("tile_lab"), "text": t("tile_lab_text")])
+        }
         if principal.role.may(.readAccounts) {
             tiles.append(["href": "/admin/accounts", "title": t("tile_accounts"), "text": t("tile_accounts_text")])
         }

@@ -44,6 +44,7 @@ public struct PageRenderer: Sendable {
             model["canCases"] = p.role.may(.readCases)
             model["canCertificates"] = p.role.may(.manageCertificates)
             model["canSample"] = p.role.may(.collectSamples)
+            model["canLab"] = p.role.may(.recordResults)
             model["canDashboard"] = p.role.may(.readDashboards)
             model["canCheckpoint"] = p.role.may(.declareTravel)
             model["canItineraries"] = p.role.may(.readTravel)
