@@ -2,6 +2,7 @@
 certificate verifier checks a real certificate with WebCrypto, with the network switched off."""
 import datetime
 import json
+import os
 import shutil
 import sys
 import time
@@ -121,6 +122,38 @@ try:
     except Exception:
         problems.append("station: the offline sample was not sent when back online: %r" % driver.find_element(By.ID, "station-log").text)
     driver.save_screenshot(art + "/smoke-station.png")
+
+    # The laboratory, as the demo lab: scan the station's tubes in, import an instrument's CSV through the page's
+    # file input (the script reads the file), then correct a result with its reason.
+    sign_in("demo-lab")
+    driver.get(base + "/lab")
+    driver.find_element(By.ID, "lab-tubes").send_keys("SMOKE-0001\nSMOKE-0002\n")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/lab/receive'] button[type=submit]").click()
+    WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.ID, "lab-outcome")))
+    if driver.find_element(By.ID, "lab-outcome").text.count("Đã nhận") != 2:
+        problems.append("lab: the two tubes were not received: %r" % driver.find_element(By.ID, "lab-outcome").text)
+    instrument = os.path.abspath(os.path.join(art, "smoke-instrument.csv"))
+    with open(instrument, "w", encoding="utf-8") as f:
+        f.write("Mã ống;Kết quả;Ct_E\r\nSMOKE-0001;Âm tính;\r\nSMOKE-0002;Dương tính;24,5\r\nSMOKE-9999;Âm tính;\r\n")
+    driver.find_element(By.ID, "lab-file").send_keys(instrument)
+    driver.find_element(By.ID, "lab-import-button").click()
+    try:
+        WebDriverWait(driver, 10).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#lab-import-results tbody tr")) == 3)
+        rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#lab-import-results tbody tr")]
+        if not (rows[0].find("Đã lưu") > 0 and rows[1].find("Đã lưu") > 0 and "Từ chối" in rows[2]):
+            problems.append("lab: import rows %r" % rows)
+    except Exception:
+        problems.append("lab: the file import shows %r" % driver.find_element(By.ID, "lab-import-status").text)
+    driver.save_screenshot(art + "/smoke-lab-import.png")
+    correct = driver.find_element(By.CSS_SELECTOR, "form[action='/lab/correct']")
+    correct.find_element(By.NAME, "tube").send_keys("SMOKE-0001")
+    correct.find_element(By.CSS_SELECTOR, "input[name=result][value=positive]").click()
+    correct.find_element(By.NAME, "reason").send_keys("Nhầm thứ tự giếng khi đọc máy")
+    correct.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.ID, "lab-outcome")))
+    if "Âm tính → Dương tính" not in driver.find_element(By.ID, "lab-outcome").text:
+        problems.append("lab: correction answer %r" % driver.find_element(By.ID, "lab-outcome").text)
+    driver.save_screenshot(art + "/smoke-lab-correction.png")
 
     # A citizen registers for a test: the commune first (the page goes on by itself), then a free hour at the demo
     # health station, and gets the code and the personal QR.
@@ -257,4 +290,4 @@ finally:
 if problems:
     print("smoke test failed:\n  " + "\n  ".join(problems))
     sys.exit(1)
-print("smoke test passed: signed in, home and area pages rendered, a certificate verified offline, two samples saved at the station and two vehicles at a checkpoint (one of each through a network loss), a scan at a venue, a citizen's booked registration, a new F0 shown live on the dashboard, no console errors")
+print("smoke test passed: signed in, home and area pages rendered, a certificate verified offline, two samples saved at the station, received, imported from an instrument file and corrected at the lab, two vehicles at a checkpoint (one of each through a network loss), a scan at a venue, a citizen's booked registration, a new F0 shown live on the dashboard, no console errors")
