@@ -3,9 +3,10 @@ import Foundation
 import SQLKit
 import Storage
 
-/// Refused: the role lacks the permission, or the record lies outside the account's area.
+/// Refused: the role lacks the permission, the record lies outside the account's area, or it belongs to another
+/// facility than the one the account is bound to.
 public struct AccessDenied: Error, Sendable, Equatable {
-    public enum Reason: String, Sendable { case role, scope }
+    public enum Reason: String, Sendable { case role, scope, facility }
     public let reason: Reason
     public let permission: Permission
     public init(reason: Reason, permission: Permission) {
@@ -37,6 +38,14 @@ public struct AccessGate: Sendable {
         guard inside else {
             try await deny(principal, permission, .scope, entity: entity, entityID: entityID, area: area, trace: trace)
         }
+    }
+
+    /// Facility: an account bound to a facility acts only on its facility's records (and on records no facility
+    /// owns, which the area rule alone governs). Call after the role and area check.
+    public func requireFacility(_ principal: Principal, _ permission: Permission, owner: String?, entity: String, entityID: String?,
+                                area: String?, trace: RequestTrace) async throws {
+        guard let mine = principal.facilityID, let owner, owner != mine else { return }
+        try await deny(principal, permission, .facility, entity: entity, entityID: entityID, area: area, trace: trace)
     }
 
     /// Records the refusal in the audit log and throws it. For checks the gate cannot phrase itself (ownership).

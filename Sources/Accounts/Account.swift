@@ -13,7 +13,7 @@ public struct Account: Sendable, Equatable, Codable {
     public let createdAt: Date
 
     public var principal: Principal {
-        Principal(accountID: id, username: username, displayName: displayName, role: role, scopeCode: scopeCode)
+        Principal(accountID: id, username: username, displayName: displayName, role: role, scopeCode: scopeCode, facilityID: facilityID)
     }
 }
 

@@ -44,7 +44,7 @@ public struct SessionStore: Sendable {
         guard token.count >= 20, token.count <= 128 else { return nil }
         return try await database.read { db in
             guard let row = try await db.raw("""
-                SELECT s.kind, s.csrf_token, s.expires_at, a.id, a.username, a.display_name, a.role, a.scope_code, a.disabled
+                SELECT s.kind, s.csrf_token, s.expires_at, a.id, a.username, a.display_name, a.role, a.scope_code, a.facility_id, a.disabled
                 FROM sessions s JOIN accounts a ON a.id = s.account_id
                 WHERE s.token_hash = \(bind: Self.digest(token))
                 """).first()
@@ -57,7 +57,8 @@ public struct SessionStore: Sendable {
             let principal = Principal(
                 accountID: try row.decode(column: "id", as: Int64.self), username: try row.decode(column: "username", as: String.self),
                 displayName: try row.decode(column: "display_name", as: String.self), role: role,
-                scopeCode: try row.decode(column: "scope_code", as: String.self))
+                scopeCode: try row.decode(column: "scope_code", as: String.self),
+                facilityID: try row.decode(column: "facility_id", as: String?.self))
             return Session(principal: principal, kind: kind, csrfToken: try row.decode(column: "csrf_token", as: String.self),
                            expiresAt: expires)
         }

@@ -78,6 +78,8 @@ public struct Sample: Sendable, Codable, Equatable {
     public let result: LabOutcome?
     public let ctValues: [CtValue]
     public let resultedAt: Date?
+    /// The facility of the account that took it (none when that account is bound to no facility).
+    public let facilityId: String?
 }
 
 /// What the laboratory records for a tube.

@@ -63,6 +63,8 @@ public struct LabStore: Sendable {
         try v.check()
 
         if let existing = try await sample(clientId: clientId) {
+            // A replay answers only the station that may see the tube: in its area and, when bound, of its facility.
+            try await requireSampling(principal, existing, trace: trace)
             guard existing.tubeBarcode == tube else { throw SampleConflict(detail: "clientId \(clientId) was used for tube \(existing.tubeBarcode).") }
             return (existing, false)
         }
@@ -87,10 +89,10 @@ public struct LabStore: Sendable {
             }
             let row = try await db.raw("""
                 INSERT INTO samples (tube_barcode, client_id, site_id, commune_code, method, specimen, pooled, pool_max, status, collected_at,
-                                     collected_by, latitude, longitude)
+                                     collected_by, latitude, longitude, facility_id)
                 VALUES (\(bind: tube), \(bind: clientId), \(bind: new.siteId), \(bind: commune), \(bind: new.method.rawValue), \(bind: new.specimenType),
                         \(bind: pooled ? 1 : 0), \(bind: poolMax), \(bind: status.rawValue), \(bind: collectedAt), \(bind: principal.accountID),
-                        \(bind: new.latitude), \(bind: new.longitude))
+                        \(bind: new.latitude), \(bind: new.longitude), \(bind: principal.facilityID))
                 RETURNING id
                 """).first()!
             let id = try row.decode(column: "id", as: Int64.self)
@@ -107,7 +109,7 @@ public struct LabStore: Sendable {
     /// Adds a person to an open pool; a full or closed pool refuses.
     public func addMember(_ person: Int64, to tube: String, by principal: Principal, trace: RequestTrace, now: Date = Date()) async throws -> Sample {
         let current = try await require(tube)
-        try await gate.require(principal, .collectSamples, area: current.communeCode, entity: "sample", entityID: tube, trace: trace)
+        try await requireSampling(principal, current, trace: trace)
         guard current.pooled else { throw SampleConflict(detail: "Tube \(tube) holds one person's sample, not a pool.") }
         guard current.status == .open else { throw SampleConflict(detail: "The pool in tube \(tube) is closed.") }
         guard current.personIds.count < current.poolMax else { throw SampleConflict(detail: "The pool in tube \(tube) is full (\(current.poolMax)).") }
@@ -131,7 +133,7 @@ public struct LabStore: Sendable {
     /// Closes an open pool before it is full.
     public func close(_ tube: String, by principal: Principal, trace: RequestTrace) async throws -> Sample {
         let current = try await require(tube)
-        try await gate.require(principal, .collectSamples, area: current.communeCode, entity: "sample", entityID: tube, trace: trace)
+        try await requireSampling(principal, current, trace: trace)
         try await database.write { db in
             try await db.raw("UPDATE samples SET status = 'closed' WHERE id = \(bind: current.id) AND status = 'open'").run()
         }
@@ -425,9 +427,20 @@ public struct LabStore: Sendable {
     /// The tube for its slip: the station that took it (samples.collect) or staff who read tests, in its area.
     public func slip(_ tube: String, by principal: Principal, trace: RequestTrace) async throws -> Sample {
         let sample = try await require(tube)
-        let permission: Permission = principal.role.may(.collectSamples) ? .collectSamples : .readTests
-        try await gate.require(principal, permission, area: sample.communeCode, entity: "sample", entityID: tube, trace: trace)
+        if principal.role.may(.collectSamples) {
+            try await requireSampling(principal, sample, trace: trace)
+        } else {
+            try await gate.require(principal, .readTests, area: sample.communeCode, entity: "sample", entityID: tube, trace: trace)
+        }
         return sample
+    }
+
+    /// The sampling side acts on a tube in its area, and — for an account bound to a facility — of its facility
+    /// (a station does not reopen or read another station's tubes; laboratories work across facilities).
+    func requireSampling(_ principal: Principal, _ sample: Sample, trace: RequestTrace) async throws {
+        try await gate.require(principal, .collectSamples, area: sample.communeCode, entity: "sample", entityID: sample.tubeBarcode, trace: trace)
+        try await gate.requireFacility(principal, .collectSamples, owner: sample.facilityId, entity: "sample", entityID: sample.tubeBarcode,
+                                       area: sample.communeCode, trace: trace)
     }
 
     func tests(sample id: Int64) async throws -> [PersonTest] {
@@ -482,7 +495,7 @@ public struct LabStore: Sendable {
     }
 
     static let sampleSelect = """
-        SELECT s.id, s.tube_barcode, s.method, s.specimen, s.pooled, s.pool_max, s.status, s.commune_code, s.collected_at,
+        SELECT s.id, s.tube_barcode, s.method, s.specimen, s.pooled, s.pool_max, s.status, s.commune_code, s.collected_at, s.facility_id,
                r.outcome, r.ct_json, r.resulted_at
         FROM samples s LEFT JOIN sample_results r ON r.sample_id = s.id
         """
@@ -497,7 +510,8 @@ public struct LabStore: Sendable {
                       communeCode: try row.decode(column: "commune_code", as: String.self),
                       collectedAt: try row.decode(column: "collected_at", as: Date.self),
                       result: try row.decode(column: "outcome", as: String?.self).flatMap(LabOutcome.init(rawValue:)),
-                      ctValues: ct ?? [], resultedAt: try row.decode(column: "resulted_at", as: Date?.self))
+                      ctValues: ct ?? [], resultedAt: try row.decode(column: "resulted_at", as: Date?.self),
+                      facilityId: try row.decode(column: "facility_id", as: String?.self))
     }
 
     func sample(clientId: String) async throws -> Sample? {

@@ -282,6 +282,54 @@ import TestSupport
                                    body: #"{"tubeBarcode":"CLAIM-3","people":[{"idNumber":"12"}],"method":"rt_pcr","specimenType":"np_swab"}"#).0 == .unprocessableContent)
         }
     }
+
+    /// A station's account is bound to its facility: another station in the same commune may not add to, close, replay
+    /// or print its tubes (403, audited as a facility refusal); an account bound to no facility and the laboratory
+    /// are governed by the area alone.
+    @Test(arguments: TestDatabases.kinds)
+    func aStationActsOnlyOnItsOwnFacilitysTubes(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { app, client in
+            let (cdcAccount, _) = try await app.account(.epidemiologist, area: "75")
+            let (_, stationA) = try await app.account(.sampler, area: "25993", facility: "TYT-25993")
+            let (_, stationB) = try await app.account(.sampler, area: "25993", facility: "BV-731")
+            let (_, unbound) = try await app.account(.sampler, area: "25993")
+            let (_, lab) = try await app.account(.lab, area: "75", facility: "CDC-LAB")
+            let people = try await LabAPITests.people(app, by: cdcAccount.principal, count: 4, prefix: "66")
+            let body = #"{"tubeBarcode":"FAC-0001","personIds":[\#(people[0])],"method":"rt_pcr","specimenType":"np_swab","poolSize":4,"clientId":"fac-a-1","communeCode":"25993"}"#
+            #expect(try await call(client, .post, "/api/v1/samples", token: stationA, body: body).0 == .created)
+            let owner = try await app.database.read {
+                try await $0.raw("SELECT facility_id FROM samples WHERE tube_barcode = 'FAC-0001'").first()?.decode(column: "facility_id", as: String?.self)
+            }
+            #expect(owner == "TYT-25993")
+
+            func denials() async throws -> Int {
+                try await app.database.read {
+                    try await $0.raw("SELECT COUNT(*) AS n FROM audit_log WHERE outcome = 'denied:facility' AND entity_id = 'FAC-0001'").first()!.decode(column: "n", as: Int.self)
+                }
+            }
+            // The other facility: add, close, replay of the first station's save, and the slip are all refused.
+            #expect(try await call(client, .post, "/api/v1/samples/FAC-0001/members", token: stationB, body: #"{"personId":\#(people[1])}"#).0 == .forbidden)
+            #expect(try await call(client, .post, "/api/v1/samples/FAC-0001/close", token: stationB).0 == .forbidden)
+            #expect(try await call(client, .post, "/api/v1/samples", token: stationB, body: body).0 == .forbidden)
+            let (stationBAccount, _) = try await app.account(.sampler, area: "25993", facility: "BV-731")
+            let web = try await app.sessions.issue(for: stationBAccount, kind: .web, lifetime: 600)
+            try await client.execute(uri: "/samples/FAC-0001/slip", method: .get, headers: [.cookie: "sentinel_session=\(web.token)"]) { response in
+                #expect(response.status == .forbidden)
+                #expect(!String(buffer: response.body).contains("Người 66 0"), "the refusal shows none of the tube's people")
+            }
+            #expect(try await denials() == 4)
+            let (_, stillOpen, _) = try await call(client, .get, "/api/v1/samples/FAC-0001", token: lab)
+            #expect(((stillOpen as? [String: Any])?["personIds"] as? [Int])?.count == 1, "nothing the other facility tried changed the tube")
+
+            // Its own station adds; an account bound to no facility is governed by the area alone; the lab receives.
+            #expect(try await call(client, .post, "/api/v1/samples/FAC-0001/members", token: stationA, body: #"{"personId":\#(people[1])}"#).0 == .ok)
+            #expect(try await call(client, .post, "/api/v1/samples/FAC-0001/members", token: unbound, body: #"{"personId":\#(people[2])}"#).0 == .ok)
+            #expect(try await call(client, .post, "/api/v1/samples/FAC-0001/close", token: stationA).0 == .ok)
+            let (_, received, _) = try await call(client, .post, "/api/v1/lab/receive", token: lab, body: #"{"tubes":["FAC-0001"]}"#)
+            #expect(((received as? [String: Any])?["results"] as? [[String: Any]])?.first?["status"] as? String == "received")
+            #expect(try await denials() == 4)
+        }
+    }
 }
 
 @Suite struct RegistrationTests {

@@ -50,12 +50,13 @@ public struct TestApp: Sendable {
     /// The stores over this app's database, as the server builds them (the same keys directory).
     public func services() throws -> Services { try Services(config: config, database: database) }
 
-    public func account(_ role: Role, area: String, username: String? = nil, password: String = "correct-horse-battery") async throws
+    public func account(_ role: Role, area: String, username: String? = nil, password: String = "correct-horse-battery",
+                        facility: String? = nil) async throws
         -> (Account, String)
     {
         let name = username ?? "\(role.rawValue.replacingOccurrences(of: "_", with: "-"))-\(area)-\(UInt32.random(in: 0...UInt32.max))"
         let account = try await accounts.createAsOperator(
-            NewAccount(username: name, displayName: "Test \(name)", password: password, role: role, scopeCode: area), trace: .cli("test"))
+            NewAccount(username: name, displayName: "Test \(name)", password: password, role: role, scopeCode: area, facilityID: facility), trace: .cli("test"))
         let token = try await sessions.issue(for: account, kind: .api, lifetime: 3600)
         return (account, token.token)
     }
