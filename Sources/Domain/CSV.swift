@@ -123,8 +123,6 @@ public enum CSV {
 }
 
 extension CSV {
-    /// RFC 4180 text with CRLF line ends and a UTF-8 byte-order mark, so Excel opens Vietnamese text correctly.
-    /// A field starting with = + - @ is prefixed with an apostrophe: a spreadsheet must not run it as a formula.
     /// The separator a file's first line uses: `;` when it has more semicolons than commas (a spreadsheet saved
     /// under a Vietnamese locale), else `,`.
     public static func separator(of text: String) -> Unicode.Scalar {
@@ -132,6 +130,8 @@ extension CSV {
         return first.filter { $0 == ";" }.count > first.filter { $0 == "," }.count ? ";" : ","
     }
 
+    /// RFC 4180 text with CRLF line ends and a UTF-8 byte-order mark, so Excel opens Vietnamese text correctly.
+    /// A field starting with = + - @ is prefixed with an apostrophe: a spreadsheet must not run it as a formula.
     public static func write(header: [String], rows: [[String]]) -> String {
         var out = byteOrderMark
         for row in [header] + rows { out += line(row) }

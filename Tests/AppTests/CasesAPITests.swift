@@ -145,15 +145,7 @@ func call(_ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ uri
             let (status, _, xlsx) = try await call(client, .get, "/api/v1/cases?format=xlsx&classification=F0", token: cdc)
             #expect(status == .ok)
             guard ExternalTool.required("libreoffice") else { return }
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xlsx-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: dir) }
-            let file = dir.appendingPathComponent("cases.xlsx")
-            try Data(buffer: xlsx).write(to: file)
-            let result = try ExternalTool.run("libreoffice", ["-env:UserInstallation=file://\(dir.path)/profile", "--headless", "--convert-to",
-                                                              "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", dir.path, file.path])
-            #expect(result.status == 0, "\(result.stderr)")
-            let converted = try String(contentsOf: dir.appendingPathComponent("cases.csv"), encoding: .utf8)
+            let converted = try ExternalTool.libreOfficeCSV(xlsx: Data(buffer: xlsx))
             let table = try CSV.parse(converted)
             #expect(table.count == 4, "\(converted)")
             #expect(table.first?.fields.first == "Mã ca")

@@ -75,4 +75,59 @@ import TestSupport
             #expect(last.contains("PAGE-3") && !last.contains("<td>PAGE-2</td>"))
         }
     }
+
+    /// The figures at the foot of the page, by day and by commune, for a period asked; a bad period is named and the
+    /// page still answers; the workbook download, opened by LibreOffice, holds the same figures as the JSON.
+    @Test func theFiguresShowOnThePageAndDownloadAsAWorkbook() async throws {
+        try await TestApp.with(.sqlite) { app, client in
+            let (cdcAccount, _) = try await app.account(.epidemiologist, area: "75")
+            let (_, sampler) = try await app.account(.sampler, area: "731")
+            let (labAccount, lab) = try await app.account(.lab, area: "75")
+            let web = try await app.sessions.issue(for: labAccount, kind: .web, lifetime: 600)
+            let people = try await LabAPITests.people(app, by: cdcAccount.principal, count: 5, prefix: "77")
+            // Two single tubes in 25993 on the 10th; one single and a pool of two in 26005 on the 11th.
+            for (tube, ids, commune, at) in [("FIG-1", [people[0]], "25993", "2021-08-10T01:00:00Z"), ("FIG-2", [people[1]], "25993", "2021-08-10T02:00:00Z"),
+                                             ("FIG-3", [people[2]], "26005", "2021-08-11T03:00:00Z"), ("FIG-4", [people[3], people[4]], "26005", "2021-08-11T03:00:00Z")] {
+                let list = ids.map(String.init).joined(separator: ",")
+                #expect(try await call(client, .post, "/api/v1/samples", token: sampler,
+                                       body: #"{"tubeBarcode":"\#(tube)","personIds":[\#(list)],"method":"rt_pcr","specimenType":"np_swab","communeCode":"\#(commune)","collectedAt":"\#(at)"}"#).0 == .created)
+            }
+            // Results 7 h, 10 h and 3 h after sampling (local times, UTC+7); FIG-3 still waits.
+            let file = "Mã ống;Kết quả;Thời gian\r\nFIG-1;Dương tính;10/08/2021 15:00\r\nFIG-2;Âm tính;10/08/2021 19:00\r\nFIG-4;Dương tính;11/08/2021 13:00\r\n"
+            try await client.execute(uri: "/api/v1/lab/csv", method: .post, headers: [.authorization: "Bearer \(lab)", .contentType: "text/csv"],
+                                     body: ByteBuffer(string: file)) { #expect($0.status == .ok) }
+
+            func page(_ uri: String) async throws -> (HTTPResponse.Status, String) {
+                try await client.execute(uri: uri, method: .get, headers: [.cookie: "sentinel_session=\(web.token)"]) { ($0.status, String(buffer: $0.body)) }
+            }
+            func cells(_ html: String, row label: String) -> [String] {
+                guard let start = html.range(of: ">\(label)</t") else { return [] }
+                let rest = html[start.upperBound...]
+                let end = rest.range(of: "</tr>")?.lowerBound ?? rest.endIndex
+                return rest[..<end].components(separatedBy: "<td>").dropFirst().map { $0.components(separatedBy: "</td>")[0] }
+            }
+            let (_, byDay) = try await page("/lab?from=2021-08-10&to=2021-08-11&groupBy=day")
+            #expect(cells(byDay, row: "10/08/2021") == ["2", "2", "1", "0", "50.0 %", "7.0", "10.0"], "\(byDay)")
+            #expect(cells(byDay, row: "11/08/2021") == ["2", "1", "1", "1", "100.0 %", "3.0", "3.0"])
+            #expect(cells(byDay, row: "Tổng") == ["4", "3", "2", "1", "66.7 %", "7.0", "10.0"])
+            #expect(byDay.contains("24 giờ: <strong>1</strong>"), "FIG-3 is the one tube waiting over a day")
+            #expect(byDay.contains("/api/v1/lab/stats?format=xlsx&amp;from=2021-08-10&amp;to=2021-08-11&amp;groupBy=day"))
+            let (_, byCommune) = try await page("/lab?from=2021-08-10&to=2021-08-11&groupBy=commune")
+            #expect(cells(byCommune, row: "Phường Tân Hòa (26005)") == ["2", "1", "1", "1", "100.0 %", "3.0", "3.0"], "\(byCommune)")
+            let (status, badPeriod) = try await page("/lab?from=2021-13-01&to=2021-08-11")
+            #expect(status == .ok && badPeriod.contains("from: a day as YYYY-MM-DD"), "the page answers and names the field")
+
+            // The workbook, read back by LibreOffice: the JSON's figures, numbers as numbers, the total last.
+            let (_, json, _) = try await call(client, .get, "/api/v1/lab/stats?from=2021-08-10&to=2021-08-11&groupBy=commune", token: lab)
+            let total = try #require((json as? [String: Any])?["total"] as? [String: Any])
+            let (xlsxStatus, _, xlsx) = try await call(client, .get, "/api/v1/lab/stats?from=2021-08-10&to=2021-08-11&groupBy=commune&format=xlsx", token: lab)
+            #expect(xlsxStatus == .ok)
+            guard ExternalTool.required("libreoffice") else { return }
+            let table = try CSV.parse(try ExternalTool.libreOfficeCSV(xlsx: Data(buffer: xlsx))).map(\.fields)
+            #expect(table.first?.first == "Xã/phường" && table.count == 4, "\(table)")
+            #expect(table.last == ["Tổng", "\(total["samples"] as? Int ?? -1)", "\(total["resulted"] as? Int ?? -1)", "\(total["positive"] as? Int ?? -1)",
+                                   "\(total["poolsPositive"] as? Int ?? -1)", "66.67", "7", "10"])
+            #expect(table.dropFirst().first?.first?.hasSuffix("(25993)") == true)
+        }
+    }
 }

@@ -45,4 +45,20 @@ public enum ExternalTool {
         guard result.status == 0 else { return [] }
         return [String(decoding: result.stdout, as: UTF8.self).trimmingCharacters(in: .newlines)]
     }
+
+    /// A workbook as LibreOffice reads it, saved as CSV (UTF-8, comma) — to check what a spreadsheet user would see.
+    /// Throws when LibreOffice fails; the caller checks `required("libreoffice")` first.
+    public static func libreOfficeCSV(xlsx: Data) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xlsx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("book.xlsx")
+        try xlsx.write(to: file)
+        let result = try run("libreoffice", ["-env:UserInstallation=file://\(dir.path)/profile", "--headless", "--convert-to",
+                                             "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", dir.path, file.path])
+        guard result.status == 0 else { throw LibreOfficeFailed(detail: result.stderr) }
+        return try String(contentsOf: dir.appendingPathComponent("book.csv"), encoding: .utf8)
+    }
+
+    public struct LibreOfficeFailed: Error { public let detail: String }
 }

@@ -18,24 +18,10 @@ enum CaseExport {
     static func filename(_ ext: String) -> String { "danh-sach-ca-\(LocalDay.string(Date())).\(ext)" }
 
     static func csvResponse(_ items: [CaseListItem]) -> Response {
-        let rows = items.map { item in
-            cells(item).map { cell -> String in
-                switch cell {
-                case .text(let s): s
-                case .number(let n): String(Int64(n))
-                case .empty: ""
-                }
-            }
-        }
-        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                               .contentDisposition: "attachment; filename=\"\(filename("csv"))\""],
-                        body: .init(byteBuffer: ByteBuffer(string: CSV.write(header: header, rows: rows))))
+        TableDownload.csv(header: header, rows: items.map(cells), filename: filename("csv"))
     }
 
     static func xlsxResponse(_ items: [CaseListItem]) -> Response {
-        let bytes = Spreadsheet.xlsx(sheet: "Ca bệnh", header: header, rows: items.map(cells))
-        return Response(status: .ok, headers: [.contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                               .contentDisposition: "attachment; filename=\"\(filename("xlsx"))\""],
-                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        TableDownload.xlsx(sheet: "Ca bệnh", header: header, rows: items.map(cells), filename: filename("xlsx"))
     }
 }

@@ -89,6 +89,10 @@ struct LabController {
                                                        .contentDisposition: "attachment; filename=\"lab-stats-\(stats.from)-\(stats.to).csv\""],
                                 body: .init(byteBuffer: ByteBuffer(string: stats.csv)))
             }
+            if q.get("format") == "xlsx" {
+                let names = try await LabStatsExport.labels(stats, areas: services.areas, vintage: services.config.vintage)
+                return LabStatsExport.xlsxResponse(stats) { names[$0] ?? $0 }
+            }
             return try JSONResponse(stats).response(from: request, context: context)
         }
         // Self-registration (no sign-in; rate-limited) or staff registering someone (with a token).

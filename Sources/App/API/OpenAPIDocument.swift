@@ -327,7 +327,7 @@ enum OpenAPIDocument {
                   tag: "testing", secured: true,
                   parameters: [query("from", "first day, YYYY-MM-DD (default 6 days ago)"), query("to", "last day (default today; at most 92 days)"),
                                query("groupBy", "day, commune or method"), query("pendingHours", "waiting longer than this (default 24)", type: "integer"),
-                               query("format", "csv for a spreadsheet")],
+                               query("format", "csv (English column keys, for machines) or xlsx (a workbook with Vietnamese headings)")],
                   responses: ["200": ("Figures", "LabStats"), "422": ("Invalid parameters", "Problem")].merging(errors) { a, _ in a }),
         Operation(method: "get", path: "/api/v1/persons/{id}/tests", summary: "A person's tests, newest first (audited)", tag: "testing",
                   secured: true, parameters: [pathParameter("id", "person id")],

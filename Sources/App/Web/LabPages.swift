@@ -148,6 +148,7 @@ struct LabPages {
                  "reason": entry.reason, "when": LocalDay.clock(entry.correctedAt)]
             },
             "hasCorrections": !corrections.isEmpty,
+            "stats": try await LabStatsSection(services: services, pages: pages).model(request, context, principal: principal),
         ]
         return pages.render("lab", title: t("lab_title"), model: model, context: context, request: request,
                             status: errors.isEmpty ? .ok : .unprocessableContent)
