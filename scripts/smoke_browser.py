@@ -92,9 +92,17 @@ try:
 
     # The sampling station, as the demo sampler: scan the person's ID number, then the tube; then again offline, and
     # the queued sample goes out when the network is back.
+    # A mobile team: the browser already allows the device's position (granted and emulated here), so the station
+    # turns it on by itself and each tube's slip says where it was taken.
     sign_in("demo-sampler")
+    driver.execute_cdp_cmd("Browser.grantPermissions", {"origin": base, "permissions": ["geolocation"]})
+    driver.execute_cdp_cmd("Emulation.setGeolocationOverride", {"latitude": 10.95741, "longitude": 106.84262, "accuracy": 25})
     driver.get(base + "/samples/station")
     Select(driver.find_element(By.ID, "station-commune")).select_by_value("25993")
+    try:
+        WebDriverWait(driver, 10).until(lambda d: "10.95741" in d.find_element(By.ID, "station-position-status").text)
+    except Exception:
+        problems.append("station: no device position shown: %r" % driver.find_element(By.ID, "station-position-status").text)
 
     def take(tube):
         person = driver.find_element(By.ID, "station-person")
@@ -122,6 +130,10 @@ try:
     except Exception:
         problems.append("station: the offline sample was not sent when back online: %r" % driver.find_element(By.ID, "station-log").text)
     driver.save_screenshot(art + "/smoke-station.png")
+    driver.get(base + "/samples/SMOKE-0001/slip")
+    if "10.95741, 106.84262" not in driver.page_source:
+        problems.append("station: the slip does not show where the tube was taken")
+    driver.save_screenshot(art + "/smoke-slip.png")
 
     # The laboratory, as the demo lab: scan the station's tubes in, import an instrument's CSV through the page's
     # file input (the script reads the file), then correct a result with its reason.
@@ -290,4 +302,4 @@ finally:
 if problems:
     print("smoke test failed:\n  " + "\n  ".join(problems))
     sys.exit(1)
-print("smoke test passed: signed in, home and area pages rendered, a certificate verified offline, two samples saved at the station, received, imported from an instrument file and corrected at the lab, two vehicles at a checkpoint (one of each through a network loss), a scan at a venue, a citizen's booked registration, a new F0 shown live on the dashboard, no console errors")
+print("smoke test passed: signed in, home and area pages rendered, a certificate verified offline, two samples saved at the station with the device's position, received, imported from an instrument file and corrected at the lab, two vehicles at a checkpoint (one of each through a network loss), a scan at a venue, a citizen's booked registration, a new F0 shown live on the dashboard, no console errors")

@@ -80,6 +80,9 @@ public struct Sample: Sendable, Codable, Equatable {
     public let resultedAt: Date?
     /// The facility of the account that took it (none when that account is bound to no facility).
     public let facilityId: String?
+    /// Where the station's device was when it took the tube, when its browser gave a position (mobile teams).
+    public let latitude: Double?
+    public let longitude: Double?
 }
 
 /// What the laboratory records for a tube.

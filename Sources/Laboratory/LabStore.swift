@@ -496,7 +496,7 @@ public struct LabStore: Sendable {
 
     static let sampleSelect = """
         SELECT s.id, s.tube_barcode, s.method, s.specimen, s.pooled, s.pool_max, s.status, s.commune_code, s.collected_at, s.facility_id,
-               r.outcome, r.ct_json, r.resulted_at
+               s.latitude, s.longitude, r.outcome, r.ct_json, r.resulted_at
         FROM samples s LEFT JOIN sample_results r ON r.sample_id = s.id
         """
 
@@ -511,7 +511,8 @@ public struct LabStore: Sendable {
                       collectedAt: try row.decode(column: "collected_at", as: Date.self),
                       result: try row.decode(column: "outcome", as: String?.self).flatMap(LabOutcome.init(rawValue:)),
                       ctValues: ct ?? [], resultedAt: try row.decode(column: "resulted_at", as: Date?.self),
-                      facilityId: try row.decode(column: "facility_id", as: String?.self))
+                      facilityId: try row.decode(column: "facility_id", as: String?.self),
+                      latitude: try row.decode(column: "latitude", as: Double?.self), longitude: try row.decode(column: "longitude", as: Double?.self))
     }
 
     func sample(clientId: String) async throws -> Sample? {

@@ -40,7 +40,7 @@ import TestSupport
             let (_, otherSampler) = try await app.account(.sampler, area: "732")
             let (_, lab) = try await app.account(.lab, area: "75")
             let members = try await Self.people(app, by: cdcAccount.principal, count: 6, prefix: "11")
-            let body = #"{"tubeBarcode":"POOL-0001","personIds":[\#(members[0]),\#(members[1]),\#(members[2])],"method":"rt_pcr","specimenType":"np_swab","poolSize":5,"clientId":"st1-0001","communeCode":"25993"}"#
+            let body = #"{"tubeBarcode":"POOL-0001","personIds":[\#(members[0]),\#(members[1]),\#(members[2])],"method":"rt_pcr","specimenType":"np_swab","poolSize":5,"clientId":"st1-0001","communeCode":"25993","latitude":10.95741,"longitude":106.84262}"#
 
             // Collected once; the station's retry is the same sample; the same tube under another save is refused.
             let (created, sample, _) = try await call(client, .post, "/api/v1/samples", token: sampler, body: body)
@@ -64,6 +64,7 @@ import TestSupport
             let (_, closed, _) = try await call(client, .get, "/api/v1/samples/POOL-0001", token: cdc)
             #expect((closed as? [String: Any])?["status"] as? String == "closed")
             #expect(((closed as? [String: Any])?["personIds"] as? [Int])?.count == 5)
+            #expect((closed as? [String: Any])?["latitude"] as? Double == 10.95741 && (closed as? [String: Any])?["longitude"] as? Double == 106.84262)
 
             // The station prints the slip: the tube's barcode, the people in it, where to look up the result.
             let (samplerAccount, _) = try await app.account(.sampler, area: "25993", username: "slip-sampler")
@@ -72,6 +73,7 @@ import TestSupport
                 #expect(response.status == .ok)
                 let html = String(buffer: response.body)
                 #expect(html.contains("POOL-0001") && html.contains("<svg") && html.contains("Người 11 4") && html.contains("/ket-qua"))
+                #expect(html.contains("10.95741, 106.84262"), "where the mobile team took it")
             }
 
             // Reception: the pool is received, a tube never collected is refused.

@@ -41,6 +41,8 @@ struct SamplePages {
                 "method": pages.text("results_method_\(sample.method.rawValue)", context),
                 "people": people.map { ["name": $0.fullName] }, "lookup": services.config.publicBase + "/ket-qua",
                 "issuer": services.certificates.rules.issuerName,
+                "hasPosition": sample.latitude != nil && sample.longitude != nil,
+                "position": sample.latitude.flatMap { lat in sample.longitude.map { String(format: "%.5f, %.5f", lat, $0) } } ?? "",
             ]
             return pages.render("slip", title: pages.text("slip_title", context), model: model, context: context, request: request)
         }

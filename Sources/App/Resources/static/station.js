@@ -15,6 +15,40 @@
     peopleList.textContent = "";
     people.forEach(function (p) { var li = document.createElement("li"); li.textContent = p.personToken ? "QR" : (p.idNumber || p.phone); peopleList.appendChild(li); });
   }
+  // The device's position, when the station turns it on (remembered on this device) or the browser already allows
+  // it and the station never turned it off: a mobile team's tubes then say where they were taken. A position older
+  // than 10 minutes is not sent. Browsers give it only on HTTPS (or localhost).
+  var positionBox = document.getElementById("station-position"), positionEl = document.getElementById("station-position-status");
+  var position = null, watching = null, positionKey = "sentinel.station.position";
+  function watchPosition() {
+    if (watching !== null) return;
+    positionEl.textContent = text.positionWaiting;
+    watching = navigator.geolocation.watchPosition(function (p) {
+      position = { latitude: +p.coords.latitude.toFixed(5), longitude: +p.coords.longitude.toFixed(5), at: Date.now() };
+      positionEl.textContent = position.latitude + ", " + position.longitude + " (±" + Math.round(p.coords.accuracy) + " m)";
+    }, function (error) {
+      positionEl.textContent = text.positionNone + " (" + error.message + ")";
+    }, { enableHighAccuracy: true, maximumAge: 60000, timeout: 60000 });
+  }
+  function stopPosition() {
+    if (watching !== null) navigator.geolocation.clearWatch(watching);
+    watching = null; position = null; positionEl.textContent = "";
+  }
+  if (!navigator.geolocation) {
+    positionBox.disabled = true; positionEl.textContent = text.positionUnsupported;
+  } else {
+    positionBox.addEventListener("change", function () {
+      localStorage.setItem(positionKey, positionBox.checked ? "on" : "off");
+      if (positionBox.checked) watchPosition(); else stopPosition();
+    });
+    var choice = localStorage.getItem(positionKey);
+    if (choice === "on") { positionBox.checked = true; watchPosition(); }
+    else if (choice === null && navigator.permissions && navigator.permissions.query) {
+      navigator.permissions.query({ name: "geolocation" }).then(function (status) {
+        if (status.state === "granted") { positionBox.checked = true; watchPosition(); }
+      }, function () {});
+    }
+  }
   var flush = SentinelQueue.sender(queue, "/samples/station/save", csrf, function (sample, response, body) {
     if (response.ok) show(text.saved + " " + body.tubeBarcode, true, "/samples/" + encodeURIComponent(body.tubeBarcode) + "/slip");
     else show(text.refused + " " + (body.detail || response.status), false);
@@ -38,6 +72,7 @@
                    specimenType: document.getElementById("station-specimen").value, clientId: SentinelQueue.uuid(),
                    communeCode: document.getElementById("station-commune").value, collectedAt: new Date().toISOString() };
     if (pool > 1) sample.poolSize = pool;
+    if (position && Date.now() - position.at < 600000) { sample.latitude = position.latitude; sample.longitude = position.longitude; }
     queue.push(sample);
     show(text.queued + " " + tube, true);
     people = []; renderPeople(); tubeInput.value = ""; personInput.focus();
