@@ -45,6 +45,10 @@ public struct NewAccount: Sendable {
                   "required, at most 200 characters")
         v.require(password.count >= 10 && password.utf8.count <= 72, "password", "10 to 72 bytes")
         v.require(AreaCode.isWellFormed(scopeCode), "area", "a province, district or commune code")
+        if let facilityID {
+            v.require((1...40).contains(facilityID.count) && facilityID.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) },
+                      "facilityId", "1 to 40 letters, digits, '.', '_' or '-'")
+        }
         try v.check()
     }
 }

@@ -109,7 +109,21 @@ func cookie(_ name: String, in response: TestResponse) -> String? {
                                      body: ByteBuffer(string: "_csrf=\(web.csrfToken)&username=nurse9&displayName=V%C3%B5+Lan&password=long-enough-pw&role=vaccinator&area=25993")) { response throws in
                 #expect(response.status == .seeOther)
             }
-            #expect(try await app.accounts.listAll().contains { $0.username == "nurse9" && $0.displayName == "Võ Lan" })
+            #expect(try await app.accounts.listAll().contains { $0.username == "nurse9" && $0.displayName == "Võ Lan" && $0.facilityID == nil })
+            // A station's sampler bound to its facility; a facility code with a space or a quote is refused.
+            try await client.execute(uri: "/admin/accounts", method: .post, headers: headers,
+                                     body: ByteBuffer(string: "_csrf=\(web.csrfToken)&username=sampler9&displayName=Tr%E1%BA%A1m&password=long-enough-pw&role=sampler&area=25993&facility=+TYT-25993+")) { response throws in
+                #expect(response.status == .seeOther)
+            }
+            #expect(try await app.accounts.listAll().first { $0.username == "sampler9" }?.facilityID == "TYT-25993")
+            try await client.execute(uri: "/admin/accounts", method: .post, headers: headers,
+                                     body: ByteBuffer(string: "_csrf=\(web.csrfToken)&username=sampler10&displayName=x&password=long-enough-pw&role=sampler&area=25993&facility=a%22b+c")) { response throws in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains("<li>facilityId: 1 to 40 letters"))
+            }
+            try await client.execute(uri: "/admin/accounts", method: .get, headers: [.cookie: "sentinel_session=\(web.token)"]) { response throws in
+                #expect(String(buffer: response.body).contains("<td>TYT-25993</td>"))
+            }
             try await client.execute(uri: "/admin/accounts", method: .post, headers: headers,
                                      body: ByteBuffer(string: "_csrf=\(web.csrfToken)&username=nurse10&displayName=x&password=short&role=vaccinator&area=25993")) { response throws in
                 #expect(response.status == .unprocessableContent)

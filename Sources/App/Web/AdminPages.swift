@@ -25,7 +25,7 @@ struct AdminPages {
         let model: [String: Any] = [
             "accounts": list.map {
                 ["id": $0.id, "username": $0.username, "displayName": $0.displayName, "roleLabel": pages.roleLabel($0.role, context.language),
-                 "scopeCode": $0.scopeCode, "disabled": $0.disabled, "csrf": csrf] as [String: Any]
+                 "scopeCode": $0.scopeCode, "facility": $0.facilityID ?? "", "disabled": $0.disabled, "csrf": csrf] as [String: Any]
             },
             "roles": Role.allCases.map {
                 ["value": $0.rawValue, "label": pages.roleLabel($0, context.language), "selected": form["role"] == $0.rawValue]
@@ -47,7 +47,8 @@ struct AdminPages {
                                       status: .unprocessableContent)
         }
         let new = NewAccount(username: form["username"] ?? "", displayName: form["displayName"] ?? "", password: form["password"] ?? "",
-                             role: role, scopeCode: form["area"] ?? "")
+                             role: role, scopeCode: form["area"] ?? "",
+                             facilityID: (form["facility"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty ? nil : form["facility"]!.trimmingCharacters(in: .whitespaces))
         do {
             _ = try await services.accounts.create(new, by: principal, trace: context.trace())
             return Response.redirect(to: "/admin/accounts?created=1", type: .normal)
