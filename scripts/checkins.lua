@@ -24,7 +24,11 @@ local function event()
     uuid(), tokens[math.random(1, #tokens)], person, person, at)
 end
 
-function setup(thread) math.randomseed(os.time() + tonumber(tostring(thread):match("0x(%x+)") or "0", 16)) end
+-- setup runs in wrk's main Lua state and request in each thread's own: a seed set in setup never reached the
+-- threads, which drew the same "random" events (half of a 2-thread run were duplicates). Each thread seeds itself.
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("thread_number", threads) end
+function init(args) math.randomseed(os.time() * 1000 + (thread_number or 0) * 7919 + math.floor(os.clock() * 1e6)) end
 
 request = function()
   local body

@@ -3,12 +3,14 @@
 local auth = os.getenv("AUTH")
 local counter, prefix = 0, ""
 
-function setup(thread)
-  math.randomseed(os.time() + tonumber(tostring(thread):match("0x(%x+)") or "0", 16))
-end
+-- setup runs in wrk's main Lua state, request in each thread's own: each thread is numbered, seeds itself, and its
+-- tubes carry its number (two threads never make the same tube).
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("thread_number", threads) end
 
 function init(args)
-  prefix = string.format("%06x", math.random(0, 0xffffff))
+  math.randomseed(os.time() * 1000 + (thread_number or 0) * 7919)
+  prefix = string.format("%d%05x", thread_number or 0, math.random(0, 0xfffff))
 end
 
 request = function()

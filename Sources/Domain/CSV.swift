@@ -106,7 +106,7 @@ public enum CSV {
             CSVRecord(line: record.line, fields: record.fields + Array(repeating: "", count: max(0, (records.first?.fields.count ?? 0) - record.fields.count)))
         } : records
         guard let header = records.first else { throw Malformed(line: 1, reason: "the file is empty") }
-        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        let names = header.fields.map(\.trimmedSpaces)
         let missing = required.filter { !names.contains($0) }
         if !missing.isEmpty {
             throw Malformed(line: 1, reason: "missing column(s): \(missing.joined(separator: ", "))")
@@ -116,7 +116,7 @@ public enum CSV {
                 throw Malformed(line: record.line, reason: "expected \(names.count) fields, found \(record.fields.count)")
             }
             var values: [String: String] = [:]
-            for (name, value) in zip(names, record.fields) { values[name] = value.trimmingCharacters(in: .whitespaces) }
+            for (name, value) in zip(names, record.fields) { values[name] = value.trimmedSpaces }
             return (record.line, values)
         }
     }

@@ -14,7 +14,7 @@ public enum PersonIdentity {
     /// Vietnamese numbers as 0 + 9 digits: "+84 912 345 678", "84912345678" and "0912.345.678" are one number.
     public static func normalisedPhone(_ raw: String) -> String? {
         var digits = raw.filter { $0.isASCII && $0.isNumber }
-        if raw.trimmingCharacters(in: .whitespaces).hasPrefix("+") || (digits.hasPrefix("84") && digits.count == 11) {
+        if raw.trimmedSpaces.hasPrefix("+") || (digits.hasPrefix("84") && digits.count == 11) {
             guard digits.hasPrefix("84") else { return nil }
             digits = "0" + digits.dropFirst(2)
         }

@@ -106,9 +106,10 @@ public enum Provinces {
 public enum SlipCode {
     public static let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
 
+    /// Each character is 5 random bits (the alphabet has exactly 32 letters, so every one is equally likely).
     public static func make(length: Int = 8) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+        let bytes = RandomToken.randomBytes(length)
+        return String(bytes.map { alphabet[Int($0 & 0x1F)] })
     }
 
     public static func isWellFormed(_ code: String, length: Int = 8) -> Bool {

@@ -88,12 +88,3 @@ public enum AreaListParser {
         return ""
     }
 }
-
-extension String {
-    var trimmedSpaces: String {
-        var s = Substring(self)
-        while s.first == " " { s.removeFirst() }
-        while s.last == " " { s.removeLast() }
-        return String(s)
-    }
-}

@@ -120,7 +120,7 @@ extension LabStore {
             let claim = PersonClaim(idNumber: row["id_number"].map(Self.spreadsheetID), phone: row["phone"].map(Self.spreadsheetPhone), name: row["full_name"],
                                     birthYear: row["birth_year"].flatMap { $0.isEmpty ? nil : Int($0) }, communeCode: row["commune_code"])
             var errors: [FieldError] = []
-            if (row["full_name"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty { errors.append(FieldError("full_name", "required")) }
+            if (row["full_name"] ?? "").trimmedSpaces.isEmpty { errors.append(FieldError("full_name", "required")) }
             if let year = row["birth_year"], !year.isEmpty, Int(year) == nil { errors.append(FieldError("birth_year", "a year such as 1985")) }
             var normalised: PersonClaim?
             switch claim.normalised() {

@@ -25,7 +25,7 @@ public struct PersonClaim: Sendable, Equatable, Codable {
     /// The claim with its identifiers normalised, or the reason it cannot name anyone.
     public func normalised() -> Result<PersonClaim, FieldError> {
         var out = self
-        out.name = name.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        out.name = name.map(\.trimmedWhitespace).flatMap { $0.isEmpty ? nil : $0 }
         if let name = out.name, name.count > 200 { return .failure(FieldError("person.name", "at most 200 characters")) }
         if let raw = idNumber, !raw.isEmpty {
             guard let id = PersonIdentity.normalisedIDNumber(raw) else {
