@@ -249,6 +249,7 @@ public struct LabStore: Sendable {
                                 uniquingKeysWith: { a, _ in a })
         var rows: [[any Encodable & Sendable]] = []
         var texts: [(person: Int64?, phone: String, template: String, body: String)] = []
+        var negatives: [CaseStore.NegativeTest] = []
         for item in items {
             let outcome = personOutcome(pooled: item.sample.pooled, item.input.result)
             for id in item.sample.personIds {
@@ -259,6 +260,9 @@ public struct LabStore: Sendable {
                     try await CaseStore.confirmPositive(person: id, commune: person.communeCode ?? item.sample.communeCode,
                                                         resultDay: LocalDay.string(item.resultedAt), sampledOn: LocalDay.string(item.sample.collectedAt),
                                                         reference: item.sample.tubeBarcode, by: principal.accountID, rules: rules, now: now, on: db)
+                }
+                if outcome == .negative {
+                    negatives.append(.init(person: id, sampledOn: LocalDay.string(item.sample.collectedAt), tube: item.sample.tubeBarcode, pooled: item.sample.pooled))
                 }
                 if let phone = person.phones.first {
                     texts.append((id, phone, "test_result_\(outcome.rawValue)", message(outcome, tube: item.sample.tubeBarcode)))
@@ -272,6 +276,7 @@ public struct LabStore: Sendable {
             try await insert.run()
         }
         try await Aggregates.added(.results, keys: items.map(\.sample.id), on: db)
+        try await CaseStore.attachNegativeTests(negatives, by: principal.accountID, now: now, on: db)
         try await Outbox.enqueue(texts, now: now, on: db)
     }
 

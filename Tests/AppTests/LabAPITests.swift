@@ -257,6 +257,44 @@ import TestSupport
 
 /// A station names people the way it scans them: personal QR token, ID number (a walk-in is created), phone.
 @Suite struct StationClaimsTests {
+    /// A negative result of a contact under follow-up (alone or in a negative pool) is a `test` event in its case's
+    /// history; a released contact, an F0 and a person with no case get none.
+    @Test(arguments: TestDatabases.kinds)
+    func aContactsNegativeTestIsAttachedToItsQuarantine(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { app, client in
+            let (cdcAccount, cdc) = try await app.account(.epidemiologist, area: "75")
+            let (_, sampler) = try await app.account(.sampler, area: "25993")
+            let (_, lab) = try await app.account(.lab, area: "75")
+            let people = try await LabAPITests.people(app, by: cdcAccount.principal, count: 5, prefix: "88")
+            let today = LocalDay.string(Date())
+            var cases: [Int] = []
+            for (person, classification) in [(people[0], "F1"), (people[1], "F2"), (people[2], "F1"), (people[3], "F0")] {
+                let facts = classification == "F0" ? #","facts":{"confirmedOn":"\#(today)"}"# : ""
+                let (status, body, _) = try await call(client, .post, "/api/v1/cases", token: cdc,
+                                                       body: #"{"personId":\#(person),"classification":"\#(classification)"\#(facts)}"#)
+                #expect(status == .created)
+                cases.append(try #require((body as? [String: Any])?["id"] as? Int))
+            }
+            // The third contact was quarantined and released before the result.
+            #expect(try await call(client, .post, "/api/v1/cases/\(cases[2])/events", token: cdc,
+                                   body: #"{"kind":"quarantine_start","day":"\#(today)","facts":{"quarantineSetting":"home"}}"#).0 == .ok)
+            #expect(try await call(client, .post, "/api/v1/cases/\(cases[2])/events", token: cdc, body: #"{"kind":"release","day":"\#(today)"}"#).0 == .ok)
+            // One tube alone (the F1), one pool of the rest.
+            for (tube, ids) in [("QUAR-1", [people[0]]), ("QUAR-2", [people[1], people[2], people[3], people[4]])] {
+                #expect(try await call(client, .post, "/api/v1/samples", token: sampler,
+                                       body: #"{"tubeBarcode":"\#(tube)","personIds":[\#(ids.map(String.init).joined(separator: ","))],"method":"rt_pcr","specimenType":"np_swab"}"#).0 == .created)
+                #expect(try await call(client, .post, "/api/v1/samples/\(tube)/result", token: lab, body: #"{"result":"negative"}"#).0 == .created)
+            }
+            let events = try await app.database.read { db in
+                try await db.raw("SELECT case_id, day, detail FROM case_events WHERE kind = 'test' ORDER BY case_id").all()
+                    .map { (try $0.decode(column: "case_id", as: Int.self), try $0.decode(column: "day", as: String.self), try $0.decode(column: "detail", as: String.self)) }
+            }
+            #expect(events.map(\.0) == [cases[0], cases[1]], "the F1 and the F2 under follow-up; not the released one, the F0 or the person with no case")
+            #expect(events.first?.2.contains("ống QUAR-1") == true && events.last?.2.contains("ống QUAR-2 (mẫu gộp)") == true)
+            #expect(events.allSatisfy { $0.1 == today })
+        }
+    }
+
     @Test func peopleByClaims() async throws {
         try await TestApp.with(.sqlite) { app, client in
             let (cdcAccount, _) = try await app.account(.epidemiologist, area: "75")
