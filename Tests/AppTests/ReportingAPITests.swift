@@ -42,6 +42,17 @@ import TestSupport
             #expect(try await f0Today(leader, area: "75") == 1)
             #expect(try await f0Today(bienHoa, area: "25993") == 1)
 
+            // The same figures as a workbook: a row per commune, a column per measure named in Vietnamese, totals last.
+            let (bookStatus, _, book) = try await call(client, .get, "/api/v1/stats?measure=f0_new,samples&area=731&from=\(today)&to=\(today)&groupBy=commune&format=xlsx",
+                                                       token: leader)
+            #expect(bookStatus == .ok)
+            if kind == .sqlite, ExternalTool.required("libreoffice") {
+                let table = try CSV.parse(try ExternalTool.libreOfficeCSV(xlsx: Data(buffer: book))).map(\.fields)
+                #expect(table.first == ["Xã/phường", "Tên", "F0 mới", "Mẫu xét nghiệm"], "\(table.first ?? [])")
+                #expect(table.first { $0.first == "25993" }.map { Array($0.dropFirst(2)) } == ["1", "0"], "\(table)")
+                #expect(table.last.map { [$0[0], $0[2]] } == ["Tổng", "1"])
+            }
+
             // The dashboard and its live feed.
             let (dashStatus, dash, _) = try await call(client, .get, "/api/v1/dashboard", token: leader)
             #expect(dashStatus == .ok)

@@ -349,7 +349,7 @@ enum OpenAPIDocument {
                   parameters: [query("measure", "comma-separated: \(Measure.allCases.map(\.rawValue).joined(separator: ", "))"),
                                query("area", "unit code (default: your scope)"), query("from", "first day (default 27 days before to)"),
                                query("to", "last day (default today; at most 3 years after from)"), query("groupBy", "day, week, commune or district"),
-                               query("format", "csv for a spreadsheet")],
+                               query("format", "csv (one row per measure and key, for machines) or xlsx (a workbook: a row per key, a column per measure, totals)")],
                   responses: ["200": ("Series", "StatsAnswer"), "404": ("Unknown area", "Problem"), "422": ("Unknown measure, bad range", "Problem")]
                     .merging(errors) { a, _ in a }),
         Operation(method: "get", path: "/api/v1/risk-levels",

@@ -12,6 +12,8 @@ struct ReportingController {
     struct Assessments: Encodable, Sendable { let date: String; let items: [RiskAssessment] }
 
     func register(on router: some RouterMethods<SentinelContext>) {
+        // Measure names for the workbook's columns (the pages' own strings).
+        let catalogue = try? Catalogue.bundled()
         router.get("/api/v1/stats") { request, context -> Response in
             let principal = try context.requirePrincipal()
             let q = request.uri.queryParameters
@@ -24,6 +26,9 @@ struct ReportingController {
                 return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
                                                        .contentDisposition: "attachment; filename=\"stats-\(answer.area.code)-\(answer.from)-\(answer.to).csv\""],
                                 body: .init(byteBuffer: ByteBuffer(string: csv)))
+            }
+            if q.get("format") == "xlsx" {
+                return StatsExport.xlsxResponse(answer) { catalogue?.text("measure_" + $0, .vi) ?? $0 }
             }
             return try JSONResponse(answer).response(from: request, context: context)
         }
