@@ -8,12 +8,12 @@ import Reporting
 /// `/api/v1/dashboard`. Thin: the Reporting module checks the role and the area (refusals audited).
 struct ReportingController {
     let services: Services
+    /// The pages' strings: the workbook's columns are the measures as the pages name them.
+    let catalogue: Catalogue
 
     struct Assessments: Encodable, Sendable { let date: String; let items: [RiskAssessment] }
 
     func register(on router: some RouterMethods<SentinelContext>) {
-        // Measure names for the workbook's columns (the pages' own strings).
-        let catalogue = try? Catalogue.bundled()
         router.get("/api/v1/stats") { request, context -> Response in
             let principal = try context.requirePrincipal()
             let q = request.uri.queryParameters
@@ -28,7 +28,7 @@ struct ReportingController {
                                 body: .init(byteBuffer: ByteBuffer(string: csv)))
             }
             if q.get("format") == "xlsx" {
-                return StatsExport.xlsxResponse(answer) { catalogue?.text("measure_" + $0, .vi) ?? $0 }
+                return StatsExport.xlsxResponse(answer) { catalogue.text("measure_" + $0, .vi) }
             }
             return try JSONResponse(answer).response(from: request, context: context)
         }

@@ -72,7 +72,7 @@ public enum SentinelApplication {
         CasesController(services: services).register(on: router)
         CertificatesController(services: services).register(on: router)
         LabController(services: services).register(on: router)
-        ReportingController(services: services).register(on: router)
+        ReportingController(services: services, catalogue: pages.catalogue).register(on: router)
 
         SessionPages(services: services, pages: pages, demoAccounts: config.demo ? DemoSeed.accounts : []).register(on: router)
         HomePage(services: services, pages: pages).register(on: router)

@@ -48,7 +48,7 @@ struct AdminPages {
         }
         let new = NewAccount(username: form["username"] ?? "", displayName: form["displayName"] ?? "", password: form["password"] ?? "",
                              role: role, scopeCode: form["area"] ?? "",
-                             facilityID: (form["facility"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty ? nil : form["facility"]!.trimmingCharacters(in: .whitespaces))
+                             facilityID: form["facility"].map(\.trimmedSpaces).flatMap { $0.isEmpty ? nil : $0 })
         do {
             _ = try await services.accounts.create(new, by: principal, trace: context.trace())
             return Response.redirect(to: "/admin/accounts?created=1", type: .normal)

@@ -13,7 +13,8 @@ struct LabStatsSection {
     func model(_ request: Request, _ context: SentinelContext, principal: Principal) async throws -> [String: Any] {
         let q = request.uri.queryParameters
         let today = LocalDay.string(Date())
-        let asked = (from: q.get("from").flatMap { $0.isEmpty ? nil : $0 } ?? LocalDay.adding(-6, to: today) ?? today,
+        let weekAgo = LocalDay.adding(-6, to: today) ?? today
+        let asked = (from: q.get("from").flatMap { $0.isEmpty ? nil : $0 } ?? weekAgo,
                      to: q.get("to").flatMap { $0.isEmpty ? nil : $0 } ?? today,
                      groupBy: LabStats.Grouping(rawValue: q.get("groupBy") ?? "") ?? .day)
         let t = { (key: String) in pages.text(key, context) }
@@ -24,7 +25,7 @@ struct LabStatsSection {
         } catch let failure as ValidationFailure {
             // A bad period is shown beside the form; the figures fall back to the last 7 days.
             errors = failure.errors
-            stats = try await services.lab.stats(from: LocalDay.adding(-6, to: today) ?? today, to: today, groupBy: asked.groupBy, by: principal,
+            stats = try await services.lab.stats(from: weekAgo, to: today, groupBy: asked.groupBy, by: principal,
                                                  trace: context.trace(purpose: "lab page"))
         }
         let names = try await LabStatsExport.labels(stats, areas: services.areas, vintage: services.config.vintage)
