@@ -162,8 +162,16 @@ try:
     correct.find_element(By.CSS_SELECTOR, "input[name=result][value=positive]").click()
     correct.find_element(By.NAME, "reason").send_keys("Nhầm thứ tự giếng khi đọc máy")
     correct.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.ID, "lab-outcome")))
-    if "Âm tính → Dương tính" not in driver.find_element(By.ID, "lab-outcome").text:
+    # The page before the submit already had an answer (the tubes received): wait for the correction's own, else
+    # the old page's element can be read before the new page replaces it.
+    def corrected(d):
+        try:
+            return "Âm tính → Dương tính" in d.find_element(By.ID, "lab-outcome").text
+        except Exception:
+            return False
+    try:
+        WebDriverWait(driver, 10).until(corrected)
+    except Exception:
         problems.append("lab: correction answer %r" % driver.find_element(By.ID, "lab-outcome").text)
     driver.save_screenshot(art + "/smoke-lab-correction.png")
 
