@@ -24,11 +24,11 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         case .epidemiologist:
             return [.readAreas, .readDashboards, .announceRiskLevels, .readPersons, .writePersons, .readVenues, .readCheckIns, .followUpDeclarations,
                     .readCases, .manageCases, .traceCases, .followUpCases, .issueCertificates, .manageCertificates, .readTests,
-                    .readTravel, .manageCheckpoints, .manageSites]
+                    .readTravel, .manageCheckpoints, .manageSites, .manageZones]
         case .districtOfficer:
             return [.readAreas, .readDashboards, .announceRiskLevels, .readPersons, .writePersons, .readVenues, .manageVenues, .readCheckIns,
                     .followUpDeclarations, .readCases, .manageCases, .traceCases, .followUpCases, .issueCertificates, .manageCertificates,
-                    .readTests, .readTravel, .manageCheckpoints, .manageSites]
+                    .readTests, .readTravel, .manageCheckpoints, .manageSites, .manageZones]
         case .communeOfficer:
             // The commune health station follows up the contacts assigned to it; investigations are the district's and CDC's.
             return [.readAreas, .readDashboards, .readPersons, .writePersons, .readVenues, .manageVenues, .readCheckIns,
@@ -107,4 +107,6 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case manageCheckpoints = "checkpoints.manage"
     /// Open sampling sites in the area and set their hours and booking capacity.
     case manageSites = "sites.manage"
+    /// Record, edit and lift lockdown zones (vùng phong tỏa) in the area.
+    case manageZones = "zones.manage"
 }

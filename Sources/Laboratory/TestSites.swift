@@ -22,6 +22,9 @@ public struct TestSite: Sendable, Codable, Equatable {
     public let slotCapacity: Int
     public let poolMax: Int
     public let active: Bool
+    /// Where the site is, when known (drawn on the maps).
+    public var latitude: Double? = nil
+    public var longitude: Double? = nil
 
     /// The starts of a local day's slots, from opening to the last slot that ends by closing time.
     public func slotStarts(day: String) -> [Date] {
@@ -48,9 +51,13 @@ public struct NewTestSite: Sendable, Codable, Equatable {
     public var slotMinutes: Int?
     public var slotCapacity: Int?
     public var poolMax: Int?
+    public var latitude: Double?
+    public var longitude: Double?
 
     public init(name: String, kind: String, communeCode: String, address: String? = nil, opens: String? = nil, closes: String? = nil,
-                slotMinutes: Int? = nil, slotCapacity: Int? = nil, poolMax: Int? = nil) {
+                slotMinutes: Int? = nil, slotCapacity: Int? = nil, poolMax: Int? = nil, latitude: Double? = nil, longitude: Double? = nil) {
+        self.latitude = latitude
+        self.longitude = longitude
         self.name = name
         self.kind = kind
         self.communeCode = communeCode
@@ -99,6 +106,9 @@ extension LabStore {
         v.require(Self.slotLengths.contains(length), "slotMinutes", "one of " + Self.slotLengths.map(String.init).joined(separator: ", "))
         v.require((0...10_000).contains(new.slotCapacity ?? 0), "slotCapacity", "0 (no booking) to 10,000 people a slot")
         v.require((2...Self.maxPool).contains(new.poolMax ?? Self.maxPool), "poolMax", "2 to \(Self.maxPool)")
+        v.require((new.latitude == nil) == (new.longitude == nil), "latitude", "give both latitude and longitude, or neither")
+        v.require(new.latitude.map { (0...30).contains($0) } ?? true, "latitude", "degrees north within Viet Nam's neighbourhood (0 to 30)")
+        v.require(new.longitude.map { (95...120).contains($0) } ?? true, "longitude", "degrees east within Viet Nam's neighbourhood (95 to 120)")
         try v.check()
         try await gate.require(principal, .manageSites, area: new.communeCode, entity: "test_site", entityID: nil, trace: trace)
         return try await database.write { db in
@@ -106,10 +116,11 @@ extension LabStore {
                 throw ValidationFailure([FieldError("communeCode", "unknown commune \(new.communeCode)")])
             }
             let id = try await db.raw("""
-                INSERT INTO test_sites (name, kind, commune_code, pool_max, created_at, address, opens, closes, slot_minutes, slot_capacity, active)
+                INSERT INTO test_sites (name, kind, commune_code, pool_max, created_at, address, opens, closes, slot_minutes, slot_capacity, active,
+                                        latitude, longitude)
                 VALUES (\(bind: name), \(bind: new.kind), \(bind: new.communeCode), \(bind: new.poolMax ?? Self.maxPool), \(bind: now),
                         \(bind: new.address.flatMap { $0.isEmpty ? nil : $0 }), \(bind: opens), \(bind: closes), \(bind: length),
-                        \(bind: new.slotCapacity ?? 0), TRUE)
+                        \(bind: new.slotCapacity ?? 0), TRUE, \(bind: new.latitude), \(bind: new.longitude))
                 RETURNING id
                 """).first()!.decode(column: "id", as: Int64.self)
             try await AuditLog.append(AuditEntry(principal: principal, action: "create", entity: "test_site", entityID: String(id),
@@ -172,7 +183,7 @@ extension LabStore {
         return current.start
     }
 
-    static let siteColumns = "id, name, kind, commune_code, address, opens, closes, slot_minutes, slot_capacity, pool_max, active"
+    static let siteColumns = "id, name, kind, commune_code, address, opens, closes, slot_minutes, slot_capacity, pool_max, active, latitude, longitude"
 
     static func site(_ id: Int64, on db: any SQLDatabase) async throws -> TestSite? {
         try await db.raw("SELECT \(unsafeRaw: siteColumns) FROM test_sites WHERE id = \(bind: id)").first().map(decodeSite)
@@ -184,6 +195,7 @@ extension LabStore {
                  address: try row.decode(column: "address", as: String?.self), opens: try row.decode(column: "opens", as: String.self),
                  closes: try row.decode(column: "closes", as: String.self), slotMinutes: try row.decode(column: "slot_minutes", as: Int.self),
                  slotCapacity: try row.decode(column: "slot_capacity", as: Int.self), poolMax: try row.decode(column: "pool_max", as: Int.self),
-                 active: try row.decode(column: "active", as: Bool.self))
+                 active: try row.decode(column: "active", as: Bool.self), latitude: try row.decode(column: "latitude", as: Double?.self),
+                 longitude: try row.decode(column: "longitude", as: Double?.self))
     }
 }

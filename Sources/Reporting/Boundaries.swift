@@ -56,40 +56,53 @@ public enum BoundaryReader {
                   let coordinates = geometry["coordinates"] as? [Any] else {
                 errors.append(FieldError(path, "no geometry")); continue
             }
-            let polygons: [Any]
-            switch type {
-            case "Polygon": polygons = [coordinates]
-            case "MultiPolygon": polygons = coordinates
-            default: errors.append(FieldError(path, "geometry \(type): Polygon or MultiPolygon expected")); continue
-            }
-            var rings: [[Boundary.Point]] = []
-            var broken = false
-            for (p, polygon) in polygons.enumerated() {
-                guard let polygonRings = polygon as? [Any], !polygonRings.isEmpty else {
-                    errors.append(FieldError("\(path).polygon[\(p)]", "no rings")); broken = true; continue
-                }
-                for (r, ringValue) in polygonRings.enumerated() {
-                    let ringPath = "\(path) (\(code)) polygon \(p) ring \(r)"
-                    guard let ring = ringValue as? [Any] else { errors.append(FieldError(ringPath, "not a list of positions")); broken = true; continue }
-                    var points: [Boundary.Point] = []
-                    for position in ring {
-                        guard let pair = position as? [Any], pair.count >= 2, let lon = (pair[0] as? NSNumber)?.doubleValue,
-                              let lat = (pair[1] as? NSNumber)?.doubleValue, lon.isFinite, lat.isFinite,
-                              (95...120).contains(lon), (0...30).contains(lat) else {
-                            errors.append(FieldError(ringPath, "a position is not [longitude, latitude] near Viet Nam")); broken = true; break
-                        }
-                        points.append(Boundary.Point(lon: lon, lat: lat))
-                    }
-                    if points.count < 4 { errors.append(FieldError(ringPath, "fewer than 4 positions")); broken = true; continue }
-                    if points.first != points.last { errors.append(FieldError(ringPath, "the ring is not closed")); broken = true; continue }
-                    rings.append(points)
-                }
-            }
-            if !broken { boundaries.append(Boundary(code: code, rings: rings)) }
+            guard let polygons = polygons(type: type, coordinates: coordinates, path: "\(path) (\(code))", errors: &errors) else { continue }
+            boundaries.append(Boundary(code: code, rings: Array(polygons.joined())))
         }
         if features.isEmpty { errors.append(FieldError("features", "no features")) }
         guard errors.isEmpty else { throw ValidationFailure(Array(errors.prefix(50))) }
         return boundaries
+    }
+
+    /// The polygons (each its outer ring, then its holes) of a Polygon or MultiPolygon geometry, each ring checked: a list
+    /// of [longitude, latitude] positions near Viet Nam, at least 4, closed. nil (with the reasons added to `errors`,
+    /// named by `path`) when anything is wrong.
+    static func polygons(type: String, coordinates: [Any], path: String, errors: inout [FieldError]) -> [[[Boundary.Point]]]? {
+        let polygons: [Any]
+        switch type {
+        case "Polygon": polygons = [coordinates]
+        case "MultiPolygon": polygons = coordinates
+        default: errors.append(FieldError(path, "geometry \(type): Polygon or MultiPolygon expected")); return nil
+        }
+        var result: [[[Boundary.Point]]] = []
+        var broken = false
+        for (p, polygon) in polygons.enumerated() {
+            var rings: [[Boundary.Point]] = []
+            defer { result.append(rings) }
+            guard let polygonRings = polygon as? [Any], !polygonRings.isEmpty else {
+                errors.append(FieldError("\(path) polygon \(p)", "no rings")); broken = true; continue
+            }
+            for (r, ringValue) in polygonRings.enumerated() {
+                let ringPath = "\(path) polygon \(p) ring \(r)"
+                guard let ring = ringValue as? [Any] else { errors.append(FieldError(ringPath, "not a list of positions")); broken = true; continue }
+                var points: [Boundary.Point] = []
+                var misplaced = false
+                for position in ring {
+                    guard let pair = position as? [Any], pair.count >= 2, let lon = (pair[0] as? NSNumber)?.doubleValue,
+                          let lat = (pair[1] as? NSNumber)?.doubleValue, lon.isFinite, lat.isFinite,
+                          (95...120).contains(lon), (0...30).contains(lat) else {
+                        misplaced = true; break
+                    }
+                    points.append(Boundary.Point(lon: lon, lat: lat))
+                }
+                // One reason per ring: a misplaced position says it all (its ring is not also "too short").
+                if misplaced { errors.append(FieldError(ringPath, "a position is not [longitude, latitude] near Viet Nam")); broken = true; continue }
+                if points.count < 4 { errors.append(FieldError(ringPath, "fewer than 4 positions")); broken = true; continue }
+                if points.first != points.last { errors.append(FieldError(ringPath, "the ring is not closed")); broken = true; continue }
+                rings.append(points)
+            }
+        }
+        return broken ? nil : result
     }
 
     /// The 11 district outlines of Dong Nai (before July 2025) bundled with Sentinel (dvhcvn, GPL-3.0).

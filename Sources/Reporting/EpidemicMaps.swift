@@ -19,6 +19,9 @@ public struct EpidemicMaps: Sendable {
     let areas: AreaStore
     let districts: [Boundary]
     let imported: BoundaryStore
+    let overlays: MapOverlays
+    /// The lockdown zones the maps draw (recorded through here too, checked against the same outlines).
+    public var zones: LockdownZones { overlays.zones }
 
     public init(statistics: Statistics, risk: RiskLevels, areas: AreaStore, districts: [Boundary], imported: BoundaryStore) {
         self.statistics = statistics
@@ -26,6 +29,8 @@ public struct EpidemicMaps: Sendable {
         self.areas = areas
         self.districts = districts
         self.imported = imported
+        self.overlays = MapOverlays(database: statistics.database,
+                                    zones: LockdownZones(database: statistics.database, areas: areas, districts: districts, imported: imported))
     }
 
     /// Incidence bands per 100,000 over 7 days (the bands of Decision 4800's first criterion, so both maps read alike).
@@ -98,10 +103,36 @@ public struct EpidemicMaps: Sendable {
         let subtitle = layer == .incidence ? "7 ngày \(weekStart) – \(day), ca F0 mới" :
             ruleSet.map { "Ngày \(day) — \($0.document)" } ?? "Ngày \(day) — không có bộ tiêu chí nào có hiệu lực"
         let estimated = assessments.values.contains { $0.population?.estimated == true }
-        var map = MapSVG(title: title, subtitle: subtitle, regions: (outlined + gridded).map(region), boundaries: districts + Array(outlines.values), legend: legend,
-                         caption: "Ranh giới huyện: dvhcvn (GPL-3.0), trước 07/2025." + (estimated ? " Dân số xã/huyện là ước tính khi chưa có số liệu chính thức." : ""))
+        let points = try await overlays.points(communes: communes.map(\.code), day: day)
+        let zones = try await overlays.zones.inForce(on: day, concerning: unit).map { zone(for: $0, outlines: outlines) }
+        var caption = "Ranh giới huyện: dvhcvn (GPL-3.0), trước 07/2025." + (estimated ? " Dân số xã/huyện là ước tính khi chưa có số liệu chính thức." : "")
+        let unplaced = points.exposuresUnplaced + points.sitesUnplaced
+        if unplaced > 0 { caption += " \(unplaced) địa điểm chưa có tọa độ, không vẽ được." }
+        var overlayLegend: [LegendEntry] = []
+        if !zones.isEmpty { overlayLegend.append(LegendEntry(color: MapSVG.zoneColor, label: "Vùng phong tỏa", symbol: .hatch)) }
+        if points.points.contains(where: { $0.color == MapOverlays.exposureColor }) || points.exposuresUnplaced > 0 {
+            overlayLegend.append(LegendEntry(color: MapOverlays.exposureColor, label: "Nơi ca F0 đã đến (14 ngày)", symbol: .dot))
+        }
+        if points.points.contains(where: { $0.color == MapOverlays.siteColor }) || points.sitesUnplaced > 0 {
+            overlayLegend.append(LegendEntry(color: MapOverlays.siteColor, label: "Điểm lấy mẫu xét nghiệm", symbol: .dot))
+        }
+        var map = MapSVG(title: title, subtitle: subtitle, regions: (outlined + gridded).map(region), boundaries: districts + Array(outlines.values),
+                         legend: legend + overlayLegend, caption: caption)
+        map.points = points.points
+        map.zones = zones
         map.grid = gridded.map(region)
         map.gridHeading = gridded.isEmpty ? "" : "Xã, phường (chưa có ranh giới)"
         return map.render()
+    }
+
+    /// A zone as the map draws it: its own polygon and its units' outlines; units without one are marked in the grid.
+    func zone(for zone: LockdownZone, outlines: [String: Boundary]) -> MapZone {
+        var rings = zone.rings
+        var gridCodes = Set<String>()
+        for code in zone.unitCodes {
+            if let outline = outlines[code] ?? districts.first(where: { $0.code == code }) { rings += outline.rings } else { gridCodes.insert(code) }
+        }
+        let until = zone.validTo.map { " – \($0)" } ?? " – (chưa gỡ)"
+        return MapZone(title: "Vùng phong tỏa: \(zone.name), \(zone.validFrom)\(until) — \(zone.decision)", rings: rings, gridCodes: gridCodes)
     }
 }

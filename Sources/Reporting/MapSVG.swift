@@ -33,17 +33,35 @@ public struct MapPoint: Sendable, Equatable {
 }
 
 public struct LegendEntry: Sendable, Equatable {
+    public enum Symbol: Sendable, Equatable { case square, dot, hatch }
     public let color: String
     public let label: String
-    public init(color: String, label: String) {
+    public let symbol: Symbol
+    public init(color: String, label: String, symbol: Symbol = .square) {
         self.color = color
         self.label = label
+        self.symbol = symbol
+    }
+}
+
+/// A lockdown zone over the map: its polygons (its own, or its units' outlines) and the grid cells of its units that
+/// have no outline.
+public struct MapZone: Sendable, Equatable {
+    public let title: String
+    public let rings: [[Boundary.Point]]
+    public let gridCodes: Set<String>
+    public init(title: String, rings: [[Boundary.Point]], gridCodes: Set<String> = []) {
+        self.title = title
+        self.rings = rings
+        self.gridCodes = gridCodes
     }
 }
 
 /// A choropleth drawn as one self-contained SVG: outlines filled per unit, hover titles, labels, optional points, a
-/// grid of cells for units that have no outline (communes without boundaries), a legend, and a caption. No tiles, no
-/// scripts, no external references: it prints and works offline.
+/// grid of cells for units that have no outline (communes without boundaries), lockdown zones hatched over them, a
+/// legend, and a caption. No tiles, no scripts, no external references: it prints and works offline. The root element
+/// carries its projection (`data-min-lon`, `data-max-lat`, `data-scale`, `data-squash`, `data-left`, `data-top`) so a
+/// page's script can turn a click back into a position (drawing a zone).
 public struct MapSVG: Sendable {
     public var title: String
     public var subtitle: String
@@ -53,6 +71,7 @@ public struct MapSVG: Sendable {
     public var grid: [MapRegion] = []
     public var gridHeading: String = ""
     public var points: [MapPoint] = []
+    public var zones: [MapZone] = []
     public var legend: [LegendEntry]
     public var caption: String
     public var width: Double = 720
@@ -84,13 +103,17 @@ public struct MapSVG: Sendable {
         let gridTop = header + mapHeight + (grid.isEmpty ? 0 : 28)
         let gridRows = (grid.count + columns - 1) / columns
         let legendTop = max(header, gridTop + Double(gridRows) * 40 + 12 - (grid.isEmpty ? 0 : 0))
-        let bottom = max(header + mapHeight, gridTop + Double(gridRows) * 40) + 40
+        let captionLines = Self.wrap(caption, Int((width - 2 * margin) / 5.6))
+        let bottom = max(header + mapHeight, gridTop + Double(gridRows) * 40, header + Double(legend.count) * 22) + 26 + 14 * Double(captionLines.count)
         let height = max(bottom, legendTop)
 
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(f(width)) \(f(height))" width="\(f(width))" height="\(f(height))" \
-            role="img" aria-label="\(XMLText.escape(title))" font-family="system-ui, sans-serif">
+            role="img" aria-label="\(XMLText.escape(title))" font-family="system-ui, sans-serif" \
+            data-min-lon="\(minLon)" data-max-lat="\(maxLat)" data-scale="\(scale)" data-squash="\(squash)" data-left="\(margin)" data-top="\(header)">
             <title>\(XMLText.escape(title))</title>
+            <defs><pattern id="zone-hatch" patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(45)">\
+            <line x1="0" y1="0" x2="0" y2="7" stroke="\(Self.zoneColor)" stroke-width="2.2"/></pattern></defs>
             <rect width="100%" height="100%" fill="#ffffff"/>
             <text x="\(f(margin))" y="24" font-size="18" font-weight="600">\(XMLText.escape(title))</text>
             <text x="\(f(margin))" y="44" font-size="13" fill="#444">\(XMLText.escape(subtitle))</text>
@@ -121,6 +144,16 @@ public struct MapSVG: Sendable {
             svg += "<text x=\"\(f(x(c.lon)))\" y=\"\(f(y(c.lat)))\" paint-order=\"stroke\" stroke=\"#ffffff\" stroke-width=\"3\">\(XMLText.escape(label))</text>\n"
         }
         svg += "</g>\n"
+        if !zones.isEmpty {
+            svg += "<g class=\"zones\" fill=\"url(#zone-hatch)\" fill-opacity=\"0.6\" stroke=\"\(Self.zoneColor)\" stroke-width=\"2\" stroke-dasharray=\"6 3\" fill-rule=\"evenodd\">\n"
+            for zone in zones where !zone.rings.isEmpty {
+                let d = zone.rings.map { ring in
+                    ring.enumerated().map { (i, p) in (i == 0 ? "M" : "L") + "\(f(x(p.lon))) \(f(y(p.lat)))" }.joined() + "Z"
+                }.joined()
+                svg += "<path d=\"\(d)\"><title>\(XMLText.escape(zone.title))</title></path>\n"
+            }
+            svg += "</g>\n"
+        }
         if !points.isEmpty {
             svg += "<g stroke=\"#ffffff\" stroke-width=\"1\">\n"
             for p in points where p.lon >= minLon && p.lon <= maxLon && p.lat >= minLat && p.lat <= maxLat {
@@ -136,6 +169,10 @@ public struct MapSVG: Sendable {
                 let cy = gridTop + Double(i / columns) * 40
                 svg += "<g data-code=\"\(XMLText.escape(region.code))\"><title>\(XMLText.escape(region.title))</title>"
                 svg += "<rect x=\"\(f(cx))\" y=\"\(f(cy))\" width=\"\(f(cell - 4))\" height=\"36\" rx=\"3\" fill=\"\(XMLText.escape(region.fill))\"/>"
+                if let zone = zones.first(where: { $0.gridCodes.contains(region.code) }) {
+                    svg += "<rect class=\"zone\" x=\"\(f(cx + 1))\" y=\"\(f(cy + 1))\" width=\"\(f(cell - 6))\" height=\"34\" rx=\"3\" fill=\"url(#zone-hatch)\" "
+                    svg += "fill-opacity=\"0.5\" stroke=\"\(Self.zoneColor)\" stroke-width=\"2\"><title>\(XMLText.escape(zone.title))</title></rect>"
+                }
                 svg += "<text x=\"\(f(cx + 4))\" y=\"\(f(cy + 14))\">\(XMLText.escape(Self.short(region.name, 22)))</text>"
                 if let label = region.label { svg += "<text x=\"\(f(cx + 4))\" y=\"\(f(cy + 29))\" font-weight=\"600\">\(XMLText.escape(label))</text>" }
                 svg += "</g>\n"
@@ -146,11 +183,21 @@ public struct MapSVG: Sendable {
         svg += "<g font-size=\"12\">\n"
         for (i, entry) in legend.enumerated() {
             let ly = header + Double(i) * 22
-            svg += "<rect x=\"\(f(legendX))\" y=\"\(f(ly))\" width=\"16\" height=\"16\" fill=\"\(XMLText.escape(entry.color))\" stroke=\"#888\" stroke-width=\"0.5\"/>"
+            switch entry.symbol {
+            case .square:
+                svg += "<rect x=\"\(f(legendX))\" y=\"\(f(ly))\" width=\"16\" height=\"16\" fill=\"\(XMLText.escape(entry.color))\" stroke=\"#888\" stroke-width=\"0.5\"/>"
+            case .dot:
+                svg += "<circle cx=\"\(f(legendX + 8))\" cy=\"\(f(ly + 8))\" r=\"5\" fill=\"\(XMLText.escape(entry.color))\" stroke=\"#ffffff\"/>"
+            case .hatch:
+                svg += "<rect x=\"\(f(legendX))\" y=\"\(f(ly))\" width=\"16\" height=\"16\" fill=\"url(#zone-hatch)\" stroke=\"\(XMLText.escape(entry.color))\" stroke-width=\"1.5\"/>"
+            }
             svg += "<text x=\"\(f(legendX + 22))\" y=\"\(f(ly + 12.5))\">\(XMLText.escape(entry.label))</text>\n"
         }
         svg += "</g>\n"
-        svg += "<text x=\"\(f(margin))\" y=\"\(f(height - 14))\" font-size=\"10\" fill=\"#555\">\(XMLText.escape(caption))</text>\n"
+        for (i, line) in captionLines.enumerated() {
+            let ly = height - 14 * Double(captionLines.count - i)
+            svg += "<text x=\"\(f(margin))\" y=\"\(f(ly))\" font-size=\"10\" fill=\"#555\">\(XMLText.escape(line))</text>\n"
+        }
         svg += "</svg>\n"
         return svg
     }
@@ -171,6 +218,23 @@ public struct MapSVG: Sendable {
             best = (crossings[i + 1] - crossings[i], (crossings[i] + crossings[i + 1]) / 2)
         }
         return Boundary.Point(lon: best.lon, lat: midLat)
+    }
+
+    public static let zoneColor = "#b00020"
+
+    /// Words into lines of at most `width` characters (a word longer than that gets a line of its own).
+    static func wrap(_ text: String, _ width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty || lines.isEmpty { lines.append(line) }
+        return lines
     }
 
     static func short(_ text: String, _ n: Int) -> String { text.count <= n ? text : String(text.prefix(n - 1)) + "…" }

@@ -58,5 +58,6 @@ public enum Migrations {
         M0011_TravelDeclarations.migration,
         M0012_TestSiteSlots.migration,
         M0013_ResultCorrections.migration,
+        M0014_LockdownZones.migration,
     ]
 }

@@ -5,6 +5,8 @@ import Laboratory
 import Foundation
 import People
 import Domain
+import Geography
+import Reporting
 import Storage
 
 /// One demo account per role, with a password shown on the login page in demo mode only.
@@ -53,6 +55,7 @@ public enum DemoSeed {
         try await seedVenues(store)
         try await seedCheckpoints(store)
         try await seedTestSites(store)
+        try await seedZones(store)
         try await store.database.write { try await Settings.set("demo.seeded", "1", on: $0) }
         return created
     }
@@ -65,12 +68,16 @@ public enum DemoSeed {
         let venues = VenueStore(database: accounts.database)
         let trace = RequestTrace.cli("serve --demo")
         let ids = try await venues.registerAll([
-            NewVenue(name: "Chợ Trảng Dài", type: .market, address: "Khu phố 4, phường Trảng Dài", communeCode: "25993"),
-            NewVenue(name: "Công ty TNHH Giày Da Hố Nai", type: .business, address: "KCN Hố Nai", communeCode: "26002"),
-            NewVenue(name: "Trường THCS Tân Phong", type: .school, address: "Phường Tân Phong", communeCode: "25996"),
+            NewVenue(name: "Chợ Trảng Dài", type: .market, address: "Khu phố 4, phường Trảng Dài", communeCode: "25993",
+                     latitude: 10.9830, longitude: 106.8650),
+            NewVenue(name: "Công ty TNHH Giày Da Hố Nai", type: .business, address: "KCN Hố Nai", communeCode: "26002",
+                     latitude: 10.9700, longitude: 106.8900),
+            NewVenue(name: "Trường THCS Tân Phong", type: .school, address: "Phường Tân Phong", communeCode: "25996",
+                     latitude: 10.9690, longitude: 106.8350),
         ], by: admin, trace: trace)
         let own = try await venues.register(
-            NewVenue(name: "Quán phở Bắc Hải", type: .restaurant, address: "Đường Đồng Khởi, Trảng Dài", communeCode: "25993"),
+            NewVenue(name: "Quán phở Bắc Hải", type: .restaurant, address: "Đường Đồng Khởi, Trảng Dài", communeCode: "25993",
+                     latitude: 10.9860, longitude: 106.8700),
             by: owner, trace: trace)
         _ = try await venues.setStatus(own.id, .approved, by: admin, trace: trace)
         var tokens: [String] = []
@@ -123,8 +130,24 @@ public enum DemoSeed {
         let lab = LabStore(database: accounts.database, quarantineRules: try .bundled())
         let trace = RequestTrace.cli("serve --demo")
         _ = try await lab.createSite(NewTestSite(name: "Trạm Y tế phường Trảng Dài", kind: "fixed", communeCode: "25993", address: "Khu phố 4",
-                                                 opens: "07:00", closes: "17:00", slotMinutes: 60, slotCapacity: 20), by: station, trace: trace)
+                                                 opens: "07:00", closes: "17:00", slotMinutes: 60, slotCapacity: 20,
+                                                 latitude: 10.9810, longitude: 106.8620), by: station, trace: trace)
         _ = try await lab.createSite(NewTestSite(name: "Đội lấy mẫu lưu động Trảng Dài", kind: "mobile", communeCode: "25993",
                                                  opens: "08:00", closes: "16:00"), by: station, trace: trace)
+    }
+
+    /// A lockdown zone around Trảng Dài's market, drawn as a polygon, in force from two days ago for 14 days, so the
+    /// maps and the public notice show one.
+    static func seedZones(_ accounts: AccountStore) async throws {
+        guard let officer = try await accounts.listAll().first(where: { $0.username == "demo-district-officer" })?.principal else { return }
+        let areas = AreaStore(database: accounts.database)
+        let zones = LockdownZones(database: accounts.database, areas: areas, districts: try BoundaryReader.bundledDistricts(),
+                                  imported: BoundaryStore(database: accounts.database, areas: areas))
+        let today = LocalDay.string(Date())
+        let square = #"{"type":"Polygon","coordinates":[[[106.861,10.980],[106.869,10.980],[106.869,10.987],[106.861,10.987],[106.861,10.980]]]}"#
+        _ = try await zones.create(NewLockdownZone(name: "Khu phố 4 (quanh chợ Trảng Dài)", areaCode: officer.scopeCode, geoJSON: Data(square.utf8),
+                                                   validFrom: LocalDay.adding(-2, to: today) ?? today, validTo: LocalDay.adding(11, to: today),
+                                                   decision: "QĐ 01/QĐ-UBND (dữ liệu demo)"),
+                                   by: officer, trace: .cli("serve --demo"))
     }
 }

@@ -6,12 +6,18 @@ import Hummingbird
 /// bodies over the context's limit with 413 before parsing anything.
 enum JSONBody {
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: SentinelContext) async throws -> T {
+        try await decodeKeepingBody(type, from: request, context: context).value
+    }
+
+    /// As `decode`, also returning the body's bytes, for routes that read a free-form member (a GeoJSON geometry) too.
+    static func decodeKeepingBody<T: Decodable>(_ type: T.Type, from request: Request, context: SentinelContext) async throws -> (value: T, body: Data) {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         guard buffer.readableBytes > 0 else {
             throw BadRequestBody(detail: "The request has no body; send a JSON object.", errors: [])
         }
+        let data = Data(buffer: buffer)
         do {
-            return try JSONDecoder.sentinel.decode(T.self, from: Data(buffer: buffer))
+            return (try JSONDecoder.sentinel.decode(T.self, from: data), data)
         } catch let error as DecodingError {
             throw BadRequestBody(detail: "The JSON body does not match what this route expects.", errors: [fieldError(error)])
         }

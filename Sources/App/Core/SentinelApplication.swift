@@ -73,6 +73,7 @@ public enum SentinelApplication {
         CertificatesController(services: services).register(on: router)
         LabController(services: services).register(on: router)
         ReportingController(services: services, catalogue: pages.catalogue).register(on: router)
+        ZonesController(services: services).register(on: router)
 
         SessionPages(services: services, pages: pages, demoAccounts: config.demo ? DemoSeed.accounts : []).register(on: router)
         HomePage(services: services, pages: pages).register(on: router)
@@ -90,6 +91,7 @@ public enum SentinelApplication {
         CasePages(services: services, pages: pages).register(on: router)
         NoticePages(services: services, pages: pages).register(on: router)
         DashboardPages(services: services, pages: pages).register(on: router)
+        ZonePages(services: services, pages: pages).register(on: router)
         ReportPages(services: services, pages: pages).register(on: router)
         return router
     }

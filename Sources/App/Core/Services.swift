@@ -38,6 +38,8 @@ public struct Services: Sendable {
     public let riskLevels: RiskLevels
     public let boundaries: BoundaryStore
     public let maps: EpidemicMaps
+    /// Lockdown zones (vùng phong tỏa), drawn on the maps and listed on the public notice page.
+    public let zones: LockdownZones
     public let dashboard: Dashboard
     public let reports: ReportExports
 
@@ -72,6 +74,7 @@ public struct Services: Sendable {
         self.boundaries = BoundaryStore(database: database, areas: areas)
         self.maps = EpidemicMaps(statistics: statistics, risk: riskLevels, areas: areas, districts: try! BoundaryReader.bundledDistricts(),
                                  imported: boundaries)
+        self.zones = maps.zones
         self.dashboard = Dashboard(database: database, statistics: statistics, risk: riskLevels)
         self.reports = ReportExports(database: database, statistics: statistics)
         // Training data is signed by its own throwaway keys (a CSCA no production trust list holds) under a training

@@ -17,10 +17,19 @@ struct NoticePages {
             for code in Set(notices.map(\.communeCode)) {
                 names[code] = try await services.areas.unit(code: code, vintage: "2021")?.name ?? code
             }
+            var zones: [[String: Any]] = []
+            for zone in try await services.zones.publicZones(on: LocalDay.string(Date())) {
+                var units: [String] = []
+                for code in zone.unitCodes { units.append(try await services.areas.unit(code: code, vintage: "2021")?.name ?? code) }
+                if zone.polygons != nil { units.append(pages.text("zone_polygon", context)) }
+                zones.append(["name": zone.name, "units": units.joined(separator: "; "), "from": zone.validFrom,
+                              "to": zone.validTo ?? pages.text("zone_open_ended", context),
+                              "decision": zone.decision])
+            }
             let model: [String: Any] = ["notices": notices.map {
                 ["name": $0.venueName, "address": $0.address, "commune": names[$0.communeCode] ?? $0.communeCode,
                  "from": CasePages.clock($0.from), "to": CasePages.clock($0.to)]
-            }]
+            }, "zones": zones]
             return pages.render("notices", title: pages.text("notices_title", context), model: model, context: context, request: request)
         }
         router.get("/api/v1/notices") { _, _ -> JSONResponse<ListDTO<PublicNotice>> in

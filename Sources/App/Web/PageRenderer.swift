@@ -46,6 +46,7 @@ public struct PageRenderer: Sendable {
             model["canSample"] = p.role.may(.collectSamples)
             model["canLab"] = p.role.may(.recordResults)
             model["canDashboard"] = p.role.may(.readDashboards)
+            model["canZones"] = p.role.may(.manageZones)
             model["canCheckpoint"] = p.role.may(.declareTravel)
             model["canItineraries"] = p.role.may(.readTravel)
             model["canCheckpoints"] = p.role.may(.manageCheckpoints)
