@@ -136,6 +136,8 @@ public struct CaseFilter: Sendable, Equatable {
     public var areaCode: String?
     public var from: String?
     public var to: String?
+    /// Members of one cluster (ổ dịch).
+    public var clusterId: Int64?
     public var limit: Int = 500
     public var offset: Int = 0
     public init() {}

@@ -337,6 +337,7 @@ public struct CaseStore: Sendable {
         if let f = filter.followUp { conditions.append("c.follow_up = \(bind: f.rawValue)") }
         if let from = filter.from { conditions.append("c.reported_on >= \(bind: from)") }
         if let to = filter.to { conditions.append("c.reported_on <= \(bind: to)") }
+        if let cluster = filter.clusterId { conditions.append("c.cluster_id = \(bind: cluster)") }
         let items = try await database.read { db in
             try await db.raw("""
                 SELECT c.id, c.person_id, p.full_name, p.birth_year, p.phone, c.classification, c.commune_code, c.reported_on, c.follow_up,

@@ -94,6 +94,24 @@ public struct ClusterStore: Sendable {
         return try await get(id, by: principal, trace: trace)
     }
 
+    /// Records the day a cluster ended (no new case linked to it for the period the rules ask), or clears it when the
+    /// cluster turns out to go on (`nil`). Never before it started.
+    public func end(_ id: Int64, on day: String?, by principal: Principal, trace: RequestTrace) async throws -> Cluster {
+        let cluster = try await get(id, by: principal, trace: trace)
+        try await gate.require(principal, .manageCases, area: cluster.communeCode, entity: "cluster", entityID: String(id), trace: trace)
+        if let day {
+            guard LocalDay.isValid(day), day >= cluster.startedOn else {
+                throw ValidationFailure([FieldError("endedOn", "a day as YYYY-MM-DD on or after \(cluster.startedOn)")])
+            }
+        }
+        try await database.write { db in
+            try await db.raw("UPDATE clusters SET ended_on = \(bind: day) WHERE id = \(bind: id)").run()
+            try await AuditLog.append(AuditEntry(principal: principal, action: day.map { "end:\($0)" } ?? "reopen", entity: "cluster",
+                                                 entityID: String(id), areaCode: cluster.communeCode, context: trace), on: db)
+        }
+        return try await get(id, by: principal, trace: trace)
+    }
+
     private func requireCasesInScope(_ ids: [Int64], _ principal: Principal, _ trace: RequestTrace) async throws {
         guard !ids.isEmpty else { return }
         let communes: [Int64: String] = try await database.read { db in

@@ -66,6 +66,9 @@ import TestSupport
             }
             let case731 = try await f0("Ca 731", "075000000001", "25993")
             let case732 = try await f0("Ca 732", "075000000002", commune732)
+            let cluster732 = try await ClusterStore(database: app.database).create(
+                NewCluster(name: "Ổ 732", communeCode: commune732, place: "Chợ", startedOn: "2021-09-01", caseIds: [case732.case]),
+                by: cdc.principal, trace: .cli("test")).id
             // Recovered F0s can be certified; issuing reads the case (cases.read) and certifies it (certificates.issue).
             let recovered731 = try await CertificatesAPITests.recoveredCase(app, by: cdc.principal, name: "Khỏi 731", id: "075000000011", commune: "25993")
             let recovered732 = try await CertificatesAPITests.recoveredCase(app, by: cdc.principal, name: "Khỏi 732", id: "075000000012", commune: commune732)
@@ -187,6 +190,10 @@ import TestSupport
                 Route(method: .get, uri: "/api/v1/clusters", web: false, permission: .readCases, targetArea: nil),
                 Route(method: .post, uri: "/api/v1/clusters", web: false, permission: .manageCases, targetArea: commune732,
                       body: #"{"name":"NAME","communeCode":"\#(commune732)","place":"x","startedOn":"2021-09-01"}"#),
+                Route(method: .get, uri: "/clusters", web: true, permission: .readCases, targetArea: nil),
+                Route(method: .get, uri: "/clusters/\(cluster732)", web: true, permission: .readCases, targetArea: commune732),
+                Route(method: .post, uri: "/api/v1/clusters/\(cluster732)/end", web: false, permission: .manageCases, targetArea: commune732,
+                      body: #"{"endedOn":"2021-10-01"}"#),
                 Route(method: .get, uri: "/cases", web: true, permission: .readCases, targetArea: nil),
                 Route(method: .get, uri: "/cases/queue", web: true, permission: .followUpCases, targetArea: nil),
                 Route(method: .get, uri: "/cases/\(case732.case)", web: true, permission: .readCases, targetArea: commune732),

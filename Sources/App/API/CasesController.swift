@@ -32,6 +32,11 @@ struct CasesController {
         let caseIds: [Int64]
     }
 
+    struct ClusterEndRequest: Decodable {
+        /// null reopens the cluster.
+        let endedOn: String?
+    }
+
     func register(on router: some RouterMethods<SentinelContext>) {
         router.post("/api/v1/clusters") { request, context -> JSONResponse<Cluster> in
             let principal = try context.requirePrincipal()
@@ -50,6 +55,11 @@ struct CasesController {
             let principal = try context.requirePrincipal()
             let body = try await JSONBody.decode(ClusterCasesRequest.self, from: request, context: context)
             return JSONResponse(try await services.clusters.add(body.caseIds, to: try Self.id(context), by: principal, trace: context.trace()))
+        }
+        router.post("/api/v1/clusters/{id}/end") { request, context -> JSONResponse<Cluster> in
+            let principal = try context.requirePrincipal()
+            let body = try await JSONBody.decode(ClusterEndRequest.self, from: request, context: context)
+            return JSONResponse(try await services.clusters.end(try Self.id(context), on: body.endedOn, by: principal, trace: context.trace()))
         }
         router.get("/api/v1/cases/{id}/chain.svg") { _, context -> Response in
             let principal = try context.requirePrincipal()

@@ -235,6 +235,10 @@ enum OpenAPIDocument {
                   parameters: [pathParameter("id", "cluster id")], requestSchema: "ClusterCases",
                   responses: ["200": ("The cluster", "Cluster"), "404": ("Unknown id", "Problem"), "422": ("Unknown cases", "Problem")]
                     .merging(errors) { a, _ in a }),
+        Operation(method: "post", path: "/api/v1/clusters/{id}/end", summary: "Record the day a cluster ended (null reopens it); audited",
+                  tag: "clusters", secured: true, parameters: [pathParameter("id", "cluster id")], requestSchema: "ClusterEnd",
+                  responses: ["200": ("The cluster", "Cluster"), "404": ("Unknown id", "Problem"), "422": ("A day before it started", "Problem")]
+                    .merging(errors) { a, _ in a }),
         Operation(method: "get", path: "/api/v1/notices", summary: "Published places visited by cases in the last 14 days (public; no personal data)",
                   tag: "cases", secured: false, responses: ["200": ("Places and times", "NoticeList"), "429": ("Rate limited", "Problem")]),
         Operation(method: "post", path: "/api/v1/certificates", summary: "Issue an EU DCC (recovery: sourceId = a recovered F0 case's id; test: a person's individual RT-PCR test id)",
@@ -660,6 +664,7 @@ enum OpenAPIDocument {
         "SignedTrustList": object(["protected": str, "payload": str, "signature": str], required: ["protected", "payload", "signature"]),
         "RevocationList": object(["hashType": str, "description": str, "hashes": ["type": "array", "items": str]], required: ["hashes"]),
         "ClusterList": object(["items": array("Cluster")], required: ["items"]),
+        "ClusterEnd": object(["endedOn": ["type": ["string", "null"], "format": "date"]], required: ["endedOn"]),
         "ClusterCases": object(["caseIds": ["type": "array", "items": int]], required: ["caseIds"]),
         "DeclaredContact": object(["personId": int, "relation": str], required: ["personId", "relation"]),
         "CaseEvent": object(["kind": ["type": "string", "enum": ["call", "unreachable", "quarantine_start", "test", "release", "note"]],

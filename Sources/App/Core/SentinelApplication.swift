@@ -89,6 +89,7 @@ public enum SentinelApplication {
         TravelPages(services: services, pages: pages).register(on: router)
         RegistrationPages(services: services, pages: pages).register(on: router)
         CasePages(services: services, pages: pages).register(on: router)
+        ClusterPages(services: services, pages: pages).register(on: router)
         NoticePages(services: services, pages: pages).register(on: router)
         DashboardPages(services: services, pages: pages).register(on: router)
         ZonePages(services: services, pages: pages).register(on: router)

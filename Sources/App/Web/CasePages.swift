@@ -54,6 +54,15 @@ struct CasePages {
                                                         by: principal, trace: context.trace(purpose: "investigation"))
             return Response.redirect(to: "/cases/\(id)/runs/\(runID)?done=\(people.count)", type: .normal)
         }
+        router.post("/cases/{id}/cluster") { request, context -> Response in
+            let principal = try context.requirePrincipal()
+            let id = try CasesController.id(context)
+            guard let cluster = context.form["clusterId"].flatMap(Int64.init) else {
+                return try await show(request, context, id: id, errors: [FieldError("clusterId", "choose a cluster")], notice: nil, status: .unprocessableContent)
+            }
+            _ = try await services.clusters.add([id], to: cluster, by: principal, trace: context.trace())
+            return Response.redirect(to: "/cases/\(id)", type: .normal)
+        }
         router.post("/cases/{id}/classification") { request, context -> Response in
             let principal = try context.requirePrincipal()
             let id = try CasesController.id(context)
@@ -198,7 +207,15 @@ struct CasePages {
             let chain = try await services.cases.chain(id, by: principal, trace: context.trace(purpose: "case page"))
             chainSVG = ChainDiagram.svg(chain, highlight: id, title: "\(t("chain")) #\(id)")
         }
-        let model: [String: Any] = [
+        // Its cluster (named when the reader's area holds it) and, for those who group cases, the clusters to add it to.
+        let clusters = try await services.clusters.list(by: principal, trace: context.trace(purpose: "case page"))
+        var cluster: [String: Any]?
+        if let clusterID = r.clusterId {
+            cluster = ["id": clusterID, "name": clusters.first { $0.id == clusterID }?.name ?? "#\(clusterID)"]
+        }
+        let clusterChoices = principal.role.may(.manageCases) && r.clusterId == nil
+            ? clusters.filter { $0.endedOn == nil }.map { ["id": $0.id, "name": $0.name] as [String: Any] } : []
+        var model: [String: Any] = [
             "case": ["id": r.id, "classification": r.classification.rawValue, "communeCode": r.communeCode, "reportedOn": r.reportedOn],
             "person": ["name": p.fullName, "idNumber": p.idNumber ?? "", "phones": p.phones.joined(separator: ", "), "address": p.address ?? "",
                        "communeCode": p.communeCode ?? "", "birth": p.birthDate ?? p.birthYear.map(String.init) ?? ""],
@@ -219,6 +236,8 @@ struct CasePages {
             "today": LocalDay.string(Date()), "chainSVG": chainSVG,
             "errors": errors.map { ["field": $0.field, "reason": $0.reason] }, "hasErrors": !errors.isEmpty, "notice": notice ?? "",
         ]
+        if let cluster { model["cluster"] = cluster }
+        if !clusterChoices.isEmpty { model["clusterChoices"] = clusterChoices; model["hasClusterChoices"] = true }
         return pages.render("case", title: "\(t("case")) \(r.id) — \(p.fullName)", model: model, context: context, request: request, status: status)
     }
 
