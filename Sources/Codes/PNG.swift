@@ -53,9 +53,14 @@ public enum CRC32 {
         return c
     }
 
-    public static func checksum(_ bytes: [UInt8]) -> UInt32 {
-        var c: UInt32 = 0xFFFF_FFFF
-        for b in bytes { c = table[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+    public static func checksum(_ bytes: [UInt8]) -> UInt32 { update(0, bytes) }
+
+    /// The checksum of everything so far (`crc`, 0 to begin) followed by `bytes`: content checked piece by piece.
+    public static func update(_ crc: UInt32, _ bytes: some Sequence<UInt8>) -> UInt32 {
+        var c = crc ^ 0xFFFF_FFFF
+        table.withUnsafeBufferPointer { t in
+            for b in bytes { c = t[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+        }
         return c ^ 0xFFFF_FFFF
     }
 }
