@@ -44,6 +44,11 @@ public enum ReportKind: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// Positions of the whole-number columns (ids, years, flags), written as numbers in a workbook.
+    public var integerColumns: Set<Int> {
+        Set(columns.enumerated().compactMap { i, column in column.1 == .integer ? i : nil })
+    }
+
     public var header: [String] {
         switch self {
         case .f0: ["case_id", "full_name", "birth_year", "sex", "id_number", "phone", "commune_code", "confirmed_on", "onset_on", "severity",
@@ -97,7 +102,8 @@ public struct ReportStream: Sendable {
     public let to: String
     let database: Database
 
-    public var filename: String { "\(kind.rawValue)-\(area)-\(from)-\(to).csv" }
+    public var filename: String { filename(extension: "csv") }
+    public func filename(extension ext: String) -> String { "\(kind.rawValue)-\(area)-\(from)-\(to).\(ext)" }
 
     /// Calls `body` with each page of rows, in order, until the last. The pages are read on a connection of the
     /// export's own with a small page cache: an export reads millions of rows once, and would otherwise fill the

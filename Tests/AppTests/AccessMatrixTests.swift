@@ -168,6 +168,7 @@ import TestSupport
                 Route(method: .get, uri: "/reports/daily?area=731&date=2021-11-01", web: true, permission: .readDashboards, targetArea: "731"),
                 Route(method: .get, uri: "/api/v1/reports/f0.csv?area=732&from=2021-11-01", web: false, permission: .readCases, targetArea: "732"),
                 Route(method: .get, uri: "/api/v1/reports/tests.csv?area=25993&from=2021-11-01", web: false, permission: .readTests, targetArea: "25993"),
+                Route(method: .get, uri: "/api/v1/reports/contacts.xlsx?area=732&from=2021-11-01", web: false, permission: .readCases, targetArea: "732"),
                 Route(method: .get, uri: "/api/v1/reports/checkins.csv?area=731&from=2021-11-01", web: false, permission: .readCheckIns, targetArea: "731"),
                 Route(method: .get, uri: "/dashboard/map?area=731", web: true, permission: .readDashboards, targetArea: "731"),
                 Route(method: .get, uri: "/api/v1/persons?q=nguyen", web: false, permission: .readPersons, targetArea: nil),

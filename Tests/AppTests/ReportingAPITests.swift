@@ -99,6 +99,17 @@ import TestSupport
             #expect(csv.0 == .ok && csv.1?.hasPrefix("text/csv") == true)
             let records = try CSV.parse(String(csv.2.drop { $0 == "\u{FEFF}" }))
             #expect(records.count == 2 && records[0].fields.first == "case_id" && records[1].fields.contains("Trần Văn Số Liệu"), "\(records)")
+            // The same list as a streamed workbook: Vietnamese headings, the same rows as the CSV (read back by LibreOffice).
+            let listBook = try await client.execute(uri: "/api/v1/reports/f0.xlsx?area=731&from=\(today)", method: .get, headers: .bearer(cdc)) {
+                ($0.status, $0.headers[.contentDisposition] ?? "", Data(buffer: $0.body))
+            }
+            #expect(listBook.0 == .ok && listBook.1.contains("f0-731-\(today)-\(today).xlsx"))
+            if ExternalTool.required("libreoffice") {
+                let table = try CSV.parse(try ExternalTool.libreOfficeCSV(xlsx: listBook.2)).map(\.fields)
+                #expect(table.first?.prefix(3) == ["Mã ca", "Họ và tên", "Năm sinh"], "\(table.first ?? [])")
+                #expect(Array(table.dropFirst()) == records.dropFirst().map(\.fields), "\(table) vs \(records)")
+            }
+            #expect(try await call(client, .get, "/api/v1/reports/f0.xlsx", token: leader).0 == .forbidden)
             #expect(try await call(client, .get, "/api/v1/reports/f0.csv", token: leader).0 == .forbidden, "leaders see figures, not names")
             #expect(try await call(client, .get, "/api/v1/reports/people.csv", token: cdc).0 == .notFound)
             let checkins = try await client.execute(uri: "/api/v1/reports/checkins.csv?from=\(today)", method: .get, headers: .bearer(cdc)) {

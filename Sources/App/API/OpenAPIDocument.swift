@@ -397,6 +397,13 @@ enum OpenAPIDocument {
                                query("from", "first day (default today)"), query("to", "last day (default from; at most 3 years)")],
                   responses: ["200": ("text/csv", nil), "404": ("Unknown report or area", "Problem"), "422": ("Bad range", "Problem")]
                     .merging(errors) { a, _ in a }),
+        Operation(method: "get", path: "/api/v1/reports/{kind}.xlsx",
+                  summary: "The same list as an XLSX workbook (Vietnamese headings, numbers as numbers), streamed page by page; at most 1,048,575 rows (the last row says how many more the CSV has); audited",
+                  tag: "reporting", secured: true,
+                  parameters: [pathParameter("kind", "f0, contacts, tests or checkins"), query("area", "unit code (default: your scope)"),
+                               query("from", "first day (default today)"), query("to", "last day (default from; at most 3 years)")],
+                  responses: ["200": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", nil), "404": ("Unknown report or area", "Problem"),
+                              "422": ("Bad range", "Problem")].merging(errors) { a, _ in a }),
         Operation(method: "get", path: "/api/v1/dashboard",
                   summary: "The operations dashboard's figures: headline measures (today, 7/14/28 days, 28 daily values), active F0, top communes, backlog",
                   tag: "reporting", secured: true, parameters: [query("area", "unit code (default: your scope)"), query("date", "day (default today)")],
