@@ -64,32 +64,15 @@ struct ReportingController {
                                                      for: principal, trace: context.trace())
             return Self.svg(svg)
         }
-        // Lists as CSV, written page by page while the client reads (a million rows never sit in memory).
+        // Lists as CSV, written page by page while the client reads (a million rows never sit in memory); the same
+        // lists as workbooks for people: headings in Vietnamese, numbers as numbers, streamed the same way.
         router.get("/api/v1/reports/{kind}.csv") { request, context -> Response in
-            let principal = try context.requirePrincipal()
-            let name = try context.parameters.require("kind")
-            guard let kind = ReportKind(rawValue: name) else {
-                throw NotFound("No report \(name): \(ReportKind.allCases.map { $0.rawValue + ".csv" }.joined(separator: ", ")).")
-            }
-            let q = request.uri.queryParameters
-            let today = LocalDay.string(Date())
-            let stream = try await services.reports.open(kind, area: q.get("area") ?? principal.scopeCode, from: q.get("from") ?? today,
-                                                         to: q.get("to") ?? q.get("from") ?? today, by: principal, trace: context.trace())
-            return Self.csvStream(stream)
+            Self.csvStream(try await openReport(request, context, format: "csv"))
         }
-        // The same lists as workbooks for people: headings in Vietnamese, numbers as numbers, streamed the same way.
         router.get("/api/v1/reports/{kind}.xlsx") { request, context -> Response in
-            let principal = try context.requirePrincipal()
-            let name = try context.parameters.require("kind")
-            guard let kind = ReportKind(rawValue: name) else {
-                throw NotFound("No report \(name): \(ReportKind.allCases.map { $0.rawValue + ".xlsx" }.joined(separator: ", ")).")
-            }
-            let q = request.uri.queryParameters
-            let today = LocalDay.string(Date())
-            let stream = try await services.reports.open(kind, area: q.get("area") ?? principal.scopeCode, from: q.get("from") ?? today,
-                                                         to: q.get("to") ?? q.get("from") ?? today, by: principal, trace: context.trace())
-            return Self.xlsxStream(stream, header: kind.header.map { catalogue.text("col_" + $0, .vi) },
-                                   sheet: catalogue.text("report_sheet_" + kind.rawValue, .vi))
+            let stream = try await openReport(request, context, format: "xlsx")
+            return Self.xlsxStream(stream, header: stream.kind.header.map { catalogue.text("col_" + $0, .vi) },
+                                   sheet: catalogue.text("report_sheet_" + stream.kind.rawValue, .vi))
         }
         router.get("/api/v1/dashboard") { request, context -> JSONResponse<DashboardSnapshot> in
             let principal = try context.requirePrincipal()
@@ -97,6 +80,19 @@ struct ReportingController {
             return JSONResponse(try await services.dashboard.snapshot(area: q.get("area") ?? principal.scopeCode, day: q.get("date") ?? LocalDay.string(Date()),
                                                                       for: principal, trace: context.trace()))
         }
+    }
+
+    /// The report the path names, for the query's area and days (role and area checked, the export audited).
+    func openReport(_ request: Request, _ context: SentinelContext, format: String) async throws -> ReportStream {
+        let principal = try context.requirePrincipal()
+        let name = try context.parameters.require("kind")
+        guard let kind = ReportKind(rawValue: name) else {
+            throw NotFound("No report \(name): \(ReportKind.allCases.map { $0.rawValue + "." + format }.joined(separator: ", ")).")
+        }
+        let q = request.uri.queryParameters
+        let today = LocalDay.string(Date())
+        return try await services.reports.open(kind, area: q.get("area") ?? principal.scopeCode, from: q.get("from") ?? today,
+                                               to: q.get("to") ?? q.get("from") ?? today, by: principal, trace: context.trace())
     }
 
     /// An SVG document, never cached (figures change by the second).
