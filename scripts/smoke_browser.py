@@ -89,6 +89,24 @@ try:
             problems.append("offline verifier does not show the holder: %r" % driver.find_element(By.ID, "verdict").text)
     driver.save_screenshot(art + "/smoke-verify-offline.png")
     driver.set_network_conditions(offline=False, latency=0, download_throughput=-1, upload_throughput=-1)
+    if "chữ ký đã kiểm tra" not in driver.find_element(By.ID, "trust-status").text:
+        problems.append("offline verifier: the trust list's signature should be checked: %r" % driver.find_element(By.ID, "trust-status").text)
+    # A cached trust list someone altered (a key added to the payload) is refused when the page loads again, the
+    # download being blocked: the page says so and leaves the checking to the server.
+    driver.execute_script("""
+        const jws = JSON.parse(localStorage.getItem('sentinel.trustlist.jws'));
+        const list = JSON.parse(atob(jws.payload.replace(/-/g, '+').replace(/_/g, '/')));
+        list.certificates.push(Object.assign({}, list.certificates[0], {kid: 'AAAAAAAAAAA='}));
+        jws.payload = btoa(JSON.stringify(list)).replace(/=+$/, '').replace(/\\+/g, '-').replace(/\\//g, '_');
+        localStorage.setItem('sentinel.trustlist.jws', JSON.stringify(jws));""")
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/api/v1/trustlist*"]})
+    driver.get(base + "/xac-minh")
+    try:
+        WebDriverWait(driver, 10).until(lambda d: "không mang chữ ký hợp lệ" in d.find_element(By.ID, "trust-status").text)
+    except Exception:
+        problems.append("offline verifier: an altered cached trust list was not refused: %r" % driver.find_element(By.ID, "trust-status").text)
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
 
     # The sampling station, as the demo sampler: scan the person's ID number, then the tube; then again offline, and
     # the queued sample goes out when the network is back.
@@ -342,4 +360,4 @@ finally:
 if problems:
     print("smoke test failed:\n  " + "\n  ".join(problems))
     sys.exit(1)
-print("smoke test passed: signed in, home and area pages rendered, a certificate verified offline, two samples saved at the station with the device's position, received, imported from an instrument file and corrected at the lab, two vehicles at a checkpoint (one of each through a network loss), a scan at a venue, a citizen's booked registration, a lockdown zone drawn on the map, a new F0 shown live on the dashboard, no console errors")
+print("smoke test passed: signed in, home and area pages rendered, a certificate verified offline (and an altered cached trust list refused), two samples saved at the station with the device's position, received, imported from an instrument file and corrected at the lab, two vehicles at a checkpoint (one of each through a network loss), a scan at a venue, a citizen's booked registration, a lockdown zone drawn on the map, a new F0 shown live on the dashboard, no console errors")

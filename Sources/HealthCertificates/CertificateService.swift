@@ -351,6 +351,10 @@ public final class CertificateService: Sendable {
 
     // MARK: Trust list
 
+    /// The CSCA's public key (SubjectPublicKeyInfo, DER, base64) that signs the trust list: the offline verifier page
+    /// carries it and accepts only a trust list this key signed. nil when the server has no signing keys.
+    public var trustListKeySPKI: String? { cscaKey.map { $0.publicKey.derRepresentation.base64EncodedString() } }
+
     /// The DSCs this server trusts, as a JWS (JSON serialisation, ES256) signed by the CSCA, with the CSCA in `x5c`
     /// so a verifier that pinned the CSCA can check it offline.
     public func trustListDocument(now: Date = Date()) throws -> Data {

@@ -66,7 +66,9 @@ struct CertificatePages {
         }
         router.get("/xac-minh") { request, context -> Response in
             let csrf = FormToken.token(request, context)
-            var response = pages.render("verify", title: pages.text("verify_title", context), model: ["csrf": csrf], context: context, request: request)
+            var model: [String: Any] = ["csrf": csrf]
+            if let key = services.certificates.trustListKeySPKI { model["trustKey"] = key }
+            var response = pages.render("verify", title: pages.text("verify_title", context), model: model, context: context, request: request)
             FormToken.attach(csrf, to: &response, context: context, secure: services.config.secureCookies)
             return response
         }

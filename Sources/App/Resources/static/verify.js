@@ -190,19 +190,36 @@
     }
   }
 
+  // The trust list is a JWS signed by the issuer's CSCA, whose public key this page carries (data-trust-key). The JWS
+  // is kept as received and checked again each time the page loads, so neither a tampered download nor a tampered
+  // cache is used: without a list that verifies, checks go to the server.
+  async function verifiedTrustList(jws) {
+    const pinned = trustStatus.dataset.trustKey;
+    if (!pinned || !jws || typeof jws.protected !== 'string' || typeof jws.payload !== 'string' || typeof jws.signature !== 'string') return null;
+    const header = JSON.parse(new TextDecoder().decode(unb64(jws.protected)));
+    if (header.alg !== 'ES256') return null;
+    const key = await crypto.subtle.importKey('spki', unb64(pinned), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+    const ok = await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, unb64(jws.signature),
+      new TextEncoder().encode(jws.protected + '.' + jws.payload));
+    return ok ? JSON.parse(new TextDecoder().decode(unb64(jws.payload))).certificates : null;
+  }
+
   async function loadLists() {
     try {
       const response = await fetch('/api/v1/trustlist', { cache: 'no-cache' });
       if (response.ok) {
         const jws = await response.json();
-        localStorage.setItem('sentinel.trustlist', JSON.stringify(JSON.parse(new TextDecoder().decode(unb64(jws.payload))).certificates));
+        if (await verifiedTrustList(jws).catch(() => null)) localStorage.setItem('sentinel.trustlist.jws', JSON.stringify(jws));
       }
       const rev = await fetch('/api/v1/revocations', { cache: 'no-cache' });
       if (rev.ok) localStorage.setItem('sentinel.revocations', JSON.stringify((await rev.json()).hashes));
     } catch (e) { /* offline: use what is cached */ }
-    trust = JSON.parse(localStorage.getItem('sentinel.trustlist') || 'null');
+    localStorage.removeItem('sentinel.trustlist');  // an unsigned copy an earlier version of this page kept
+    const cached = localStorage.getItem('sentinel.trustlist.jws');
+    trust = cached ? await verifiedTrustList(JSON.parse(cached)).catch(() => null) : null;
     revoked = new Set(JSON.parse(localStorage.getItem('sentinel.revocations') || '[]'));
-    trustStatus.textContent = trustStatus.textContent.replace('…', trust ? String(trust.length) : '—');
+    if (cached && !trust) { trustStatus.textContent = trustStatus.dataset.bad; return; }
+    trustStatus.textContent = trustStatus.textContent.replace('…', trust ? String(trust.length) + ' (' + trustStatus.dataset.signed + ')' : '—');
   }
 
   form.addEventListener('submit', (event) => {
