@@ -166,6 +166,8 @@ import TestSupport
                 Route(method: .post, uri: "/zones?area=25993", web: true, permission: .manageZones, targetArea: "25993",
                       body: "name=NAME&areaCode=25993&unit_25993=on&validFrom=2021-11-01&decision=Q%C4%90+2"),
                 Route(method: .get, uri: "/reports/daily?area=731&date=2021-11-01", web: true, permission: .readDashboards, targetArea: "731"),
+                Route(method: .get, uri: "/reports/declarations?area=732&from=2021-11-01&to=2021-11-07&format=xlsx", web: true,
+                      permission: .readDashboards, targetArea: "732"),
                 Route(method: .get, uri: "/api/v1/reports/f0.csv?area=732&from=2021-11-01", web: false, permission: .readCases, targetArea: "732"),
                 Route(method: .get, uri: "/api/v1/reports/tests.csv?area=25993&from=2021-11-01", web: false, permission: .readTests, targetArea: "25993"),
                 Route(method: .get, uri: "/api/v1/reports/contacts.xlsx?area=732&from=2021-11-01", web: false, permission: .readCases, targetArea: "732"),
