@@ -121,7 +121,7 @@ let package = Package(
         ),
         .target(
             name: "Simulation",
-            dependencies: ["Domain", "Storage", "Geography", "ContactTracing", "CheckIn", .product(name: "SQLKit", package: "sql-kit")],
+            dependencies: ["Domain", "Storage", "Geography", "ContactTracing", "CheckIn", "Laboratory", .product(name: "SQLKit", package: "sql-kit")],
             resources: [.copy("Resources/dong-nai-ehr-records-2022.csv"), .copy("Resources/vn-ncsc-daily-cases-2020-2022.csv"),
                         .copy("Resources/README.md")]
         ),

@@ -1,6 +1,7 @@
 import ContactTracing
 import Domain
 import Foundation
+import Laboratory
 import SQLKit
 import Storage
 
@@ -55,20 +56,25 @@ extension Simulator {
                 for _ in 0..<2 {
                     let pool = neighbours(of: commune, count: 10, on: sampled, besides: j, epidemic, residents, &rng)
                     lab.add(people: pool.map { personBase + Int64($0) }, positive: false, commune: model.communes[commune].code,
-                            sampled: sampledAt, resulted: sampledAt, &rng)
+                            sampled: sampledAt, resulted: sampledAt, reason: .screening, &rng)
                 }
                 if epidemic.onsetOn[j] == Epidemic.never, epidemic.isolatedFrom[j] >= epidemic.confirmedOn[j] {
                     let pool = [j] + neighbours(of: commune, count: 9, on: sampled, besides: j, epidemic, residents, &rng)
                     lab.add(people: pool.map { personBase + Int64($0) }, positive: true, commune: model.communes[commune].code,
-                            sampled: LocalDay.start(name(Int16(sampled - 1)))!, resulted: LocalDay.start(name(Int16(sampled - 1)))!, &rng)
+                            sampled: LocalDay.start(name(Int16(sampled - 1)))!, resulted: LocalDay.start(name(Int16(sampled - 1)))!,
+                            reason: .screening, &rng)
                     // Everyone of the pool is tested again alone: the others are negative.
                     for m in pool.dropFirst() {
                         lab.add(people: [personBase + Int64(m)], positive: false, commune: model.communes[commune].code, sampled: sampledAt,
-                                resulted: sampledAt, &rng)
+                                resulted: sampledAt, reason: .screening, &rng)
                     }
                 }
+                // Why the case came to be tested: symptoms (registered from the phone), a contact in quarantine (the
+                // station registers it), or screening (its pool was positive).
+                let reason: TestReason = epidemic.isolatedFrom[j] < epidemic.confirmedOn[j] ? .f1
+                    : epidemic.onsetOn[j] != Epidemic.never ? .symptoms : .screening
                 let tube = lab.add(people: [personBase + Int64(j)], positive: true, commune: model.communes[commune].code,
-                                   sampled: sampledAt, resulted: LocalDay.start(dayName)!, &rng)
+                                   sampled: sampledAt, resulted: LocalDay.start(dayName)!, reason: reason, &rng)
                 var facts = clinicalCourse(age: Int(model.age[j]), symptomatic: epidemic.onsetOn[j] != Epidemic.never, confirmed: day, &rng)
                     .facts { name(Int16($0)) }
                 facts.confirmedOn = dayName
@@ -205,6 +211,7 @@ extension Simulator {
         try await db.raw("DELETE FROM samples WHERE id IN (SELECT sample_id FROM simulated_samples)").run()
         try await db.raw("DROP TABLE simulated_samples").run()
         try await db.raw("DELETE FROM outbox WHERE person_id >= \(bind: personBase)").run()
+        try await db.raw("DELETE FROM test_registrations WHERE code LIKE 'SIM%'").run()
     }
 }
 
@@ -225,10 +232,13 @@ struct ClinicalCourse {
 }
 
 /// The confirmations' samples: one tube per person, collected in the morning of the sampling day, received at the
-/// lab three hours later, resulted in the evening of the confirmation day, with Ct values for two targets.
+/// lab three hours later, resulted in the evening of the confirmation day, with Ct values for two targets. Each
+/// person sampled was registered first: from the phone for symptoms (hours before), by the health station for a
+/// contact or a retest, from the commune's imported list for a screening pool (the evening before).
 struct LabRows {
     let base: Int64
     var samples: [[BulkValue]] = []
+    var registrations: [[BulkValue]] = []
     var members: [[BulkValue]] = []
     var results: [[BulkValue]] = []
     var tests: [[BulkValue]] = []
@@ -236,7 +246,8 @@ struct LabRows {
     /// One tube: an individual sample (one person) or a pool of up to 10; returns the tube's barcode. A positive
     /// pool makes every member `retest` (a pool is never a positive person), a negative one every member negative.
     @discardableResult
-    mutating func add(people: [Int64], positive: Bool, commune: String, sampled: Date, resulted: Date, _ rng: inout SimRandom) -> String {
+    mutating func add(people: [Int64], positive: Bool, commune: String, sampled: Date, resulted: Date, reason: TestReason,
+                      _ rng: inout SimRandom) -> String {
         let id = base + Int64(samples.count)
         let tube = "SIM" + Simulator.pad(Int(id), 9)
         let pooled = people.count > 1
@@ -249,7 +260,12 @@ struct LabRows {
                         .int(pooled ? 10 : 1), .text("resulted"), .instant(collected), .instant(collected.addingTimeInterval(3 * 3600))])
         let outcome = positive ? "positive" : "negative"
         results.append([.int(id), .text(outcome), .text(ct), .text("manual"), .text("Mô phỏng"), .instant(result)])
-        for person in people {
+        let source = pooled ? "import" : reason == .symptoms ? "self" : "staff"
+        let registered = pooled ? sampled.addingTimeInterval(-4 * 3600) : collected.addingTimeInterval(-Double(rng.int(3600...30 * 3600)))
+        for (k, person) in people.enumerated() {
+            // "SIM" + the tube + the member: unique, and never a code a citizen could be given (theirs are 8 characters).
+            registrations.append([.text("SIM" + Simulator.pad(Int(id), 9) + "-" + String(k)), .int(person), .text(reason.rawValue), .text(commune),
+                                  .text(source), .instant(registered)])
             members.append([.int(id), .int(person), .instant(collected)])
             tests.append([.int(person), .int(id), .text(pooled && positive ? "retest" : outcome), .text("rt_pcr"), .instant(collected), .instant(result),
                           .text(commune)])
@@ -258,6 +274,8 @@ struct LabRows {
     }
 
     func write(to database: Database) async throws {
+        try await database.bulkInsert("test_registrations", columns: ["code", "person_id", "reason", "commune_code", "source", "created_at"],
+                                      rows: registrations)
         try await database.bulkInsert("samples", columns: ["id", "tube_barcode", "client_id", "commune_code", "method", "specimen", "pooled", "pool_max",
                                                            "status", "collected_at", "received_at"], rows: samples)
         try await database.bulkInsert("sample_members", columns: ["sample_id", "person_id", "added_at"], rows: members)

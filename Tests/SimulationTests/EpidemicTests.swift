@@ -162,6 +162,27 @@ import TestSupport
                     }
                 }
                 #expect(pools.positive > 0 && pools.negative > 0, "\(pools)")
+                // Everyone sampled was registered before the sample was taken, once per tube, in the sample's commune,
+                // for a reason that fits: pools from the commune's imported screening list, a confirmed case's own test
+                // for symptoms (from the phone), as a quarantined contact, or after its positive pool (by the station).
+                let unregistered = try await sql.raw("""
+                    SELECT COUNT(*) AS n FROM person_tests t JOIN samples s ON s.id = t.sample_id
+                    WHERE (SELECT COUNT(*) FROM test_registrations g WHERE g.person_id = t.person_id AND g.code LIKE s.tube_barcode || '-%'
+                             AND g.created_at < s.collected_at AND g.commune_code = s.commune_code) <> 1
+                    """).first()!.decode(column: "n", as: Int.self)
+                #expect(unregistered == 0)
+                var reasons: [String: Int] = [:]
+                for row in try await sql.raw("""
+                    SELECT g.reason || '/' || g.source || '/' || CASE WHEN s.pooled = 1 THEN 'pool' WHEN c.test_reference = s.tube_barcode THEN 'case'
+                           ELSE 'retest' END AS kind, COUNT(*) AS n
+                    FROM test_registrations g JOIN samples s ON g.code LIKE s.tube_barcode || '-%'
+                    LEFT JOIN cases c ON c.person_id = g.person_id GROUP BY 1
+                    """).all() {
+                    reasons[try row.decode(column: "kind", as: String.self)] = try row.decode(column: "n", as: Int.self)
+                }
+                let allowed: Set<String> = ["screening/import/pool", "symptoms/self/case", "f1/staff/case", "screening/staff/case", "screening/staff/retest"]
+                #expect(Set(reasons.keys).isSubset(of: allowed) && reasons["screening/import/pool", default: 0] > 0
+                        && reasons["symptoms/self/case", default: 0] > 0, "\(reasons)")
                 // Declarations are flagged by the rules: symptoms of the respiratory rule carry it, a declared contact
                 // is a quarantined F1 (or a case since), and flagged ones wait for the health station's call.
                 let declarations = try await sql.raw("SELECT person_id, report_day, symptoms, exposures, flag_reasons, follow_up FROM health_declarations").all()

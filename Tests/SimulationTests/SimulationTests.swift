@@ -31,6 +31,7 @@ import TestSupport
                 ("checkins", "event_id", "event_id, venue_id, person_id, checked_in_at, checked_out_at"),
                 ("cases", "person_id", "person_id, classification, confirmed_on, severity, outcome, outcome_on, quarantine_start"),
                 ("samples", "id", "id, tube_barcode, collected_at, commune_code, pooled"),
+                ("test_registrations", "code", "code, person_id, reason, commune_code, source, created_at"),
                 ("health_declarations", "client_id", "client_id, person_id, report_day, symptoms, exposures, flag_reasons"),
                 ("travel_declarations", "client_id", "client_id, slip_code, crossed_at, direction, plate, origin_code, destination_code, occupants"),
                 ("travel_occupants o JOIN travel_declarations t ON t.id = o.declaration_id", "t.client_id, o.seat",
