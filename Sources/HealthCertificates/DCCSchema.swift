@@ -13,6 +13,8 @@ public struct DCCSchema: Sendable {
     /// visit). @unchecked: filled in while the schema is compiled, read-only once `DCCSchema.init` returns.
     final class Rules: @unchecked Sendable {
         var type: String?
+        /// `type` read once at load: a payload's every value is checked against it.
+        var kind: ValueKind?
         var required: [String] = []
         var properties: [String: Node] = [:]
         var items: Node?
@@ -21,10 +23,14 @@ public struct DCCSchema: Sendable {
         var maxLength: Int?
         var minimum: Double?
         var pattern: String?
+        /// The compiled pattern, held here so a check needs no lookup by the pattern's text.
+        var matcher: SchemaPattern?
         var format: String?
         var oneOf: [Node] = []
         var anyOf: [Node] = []
     }
+
+    enum ValueKind: Sendable { case object, array, string, boolean, null, integer, number, other }
 
     public struct LoadError: Error, CustomStringConvertible {
         public let description: String
@@ -59,7 +65,9 @@ public struct DCCSchema: Sendable {
             let rules = Rules()
             for (key, value) in object {
                 switch key {
-                case "type": rules.type = value as? String
+                case "type":
+                    rules.type = value as? String
+                    rules.kind = rules.type.map(Self.kind)
                 case "required": rules.required = value as? [String] ?? []
                 case "properties":
                     for (name, sub) in value as? [String: Any] ?? [:] { rules.properties[name] = try compile(sub, at: "\(path)/properties/\(name)") }
@@ -70,8 +78,10 @@ public struct DCCSchema: Sendable {
                 case "minimum": rules.minimum = (value as? NSNumber)?.doubleValue
                 case "pattern":
                     guard let pattern = value as? String else { throw LoadError(description: "\(path)/pattern is not a string") }
-                    patterns[pattern] = try SchemaPattern(pattern)
+                    let compiled = try patterns[pattern] ?? SchemaPattern(pattern)
+                    patterns[pattern] = compiled
                     rules.pattern = pattern
+                    rules.matcher = compiled
                 case "format": rules.format = value as? String
                 case "oneOf": rules.oneOf = try (value as? [Any] ?? []).enumerated().map { try compile($1, at: "\(path)/oneOf/\($0)") }
                 case "anyOf": rules.anyOf = try (value as? [Any] ?? []).enumerated().map { try compile($1, at: "\(path)/anyOf/\($0)") }
@@ -81,9 +91,27 @@ public struct DCCSchema: Sendable {
             }
             return .schema(rules)
         }
-        root = try compile(object, at: "#")
+        let compiledRoot = try compile(object, at: "#")
         var definitions: [String: Node] = [:]
         for (name, sub) in object["$defs"] as? [String: Any] ?? [:] { definitions[name] = try compile(sub, at: "#/$defs/\(name)") }
+        // References point at their definitions once, here: a check then follows a pointer, not a name.
+        func link(_ node: Node, _ seen: Set<String> = []) -> Node {
+            guard case .reference(let name) = node, !seen.contains(name), let target = definitions[name] else { return node }
+            return link(target, seen.union([name]))
+        }
+        var visited = Set<ObjectIdentifier>()
+        func linkAll(_ node: Node) {
+            guard case .schema(let rules) = node, visited.insert(ObjectIdentifier(rules)).inserted else { return }
+            for (name, sub) in rules.properties { rules.properties[name] = link(sub) }
+            rules.items = rules.items.map { link($0) }
+            rules.oneOf = rules.oneOf.map { link($0) }
+            rules.anyOf = rules.anyOf.map { link($0) }
+            for sub in Array(rules.properties.values) + [rules.items].compactMap({ $0 }) + rules.oneOf + rules.anyOf { linkAll(sub) }
+        }
+        let linkedRoot = link(compiledRoot)
+        linkAll(linkedRoot)
+        for node in definitions.values { linkAll(link(node)) }
+        self.root = linkedRoot
         self.definitions = definitions
         version = (object["$comment"] as? String)?.split(separator: " ").last.map(String.init) ?? "unknown"
         self.patterns = patterns
@@ -111,7 +139,7 @@ public struct DCCSchema: Sendable {
 
     private func check(_ value: CBOR, against node: Node, path: inout [String], into out: inout [String]) {
         guard let rules = resolve(node) else { out.append("\(Self.text(path)): schema reference missing"); return }
-        if let type = rules.type, !Self.matches(value, type: type) {
+        if let type = rules.type, let kind = rules.kind, !Self.matches(value, kind: kind) {
             out.append("\(Self.text(path)): expected \(type)")
             return
         }
@@ -141,7 +169,7 @@ public struct DCCSchema: Sendable {
         }
         if case .text(let text) = value {
             if let max = rules.maxLength, text.unicodeScalars.count > max { out.append("\(Self.text(path)): longer than \(max)") }
-            if let pattern = rules.pattern, let compiled = patterns[pattern], !compiled.matches(text) {
+            if let pattern = rules.pattern, let matcher = rules.matcher, !matcher.matches(text) {
                 out.append("\(Self.text(path)): does not match \(pattern)")
             }
             if let format = rules.format, !Self.matches(text, format: format) { out.append("\(Self.text(path)): not a valid \(format)") }
@@ -168,12 +196,27 @@ public struct DCCSchema: Sendable {
         return nil
     }
 
-    static func matches(_ value: CBOR, type: String) -> Bool {
-        switch (type, value) {
-        case ("object", .map): return value.mapValue!.allSatisfy { $0.key.textValue != nil }
-        case ("array", .array), ("string", .text), ("boolean", .bool), ("null", .null): return true
-        case ("integer", .unsigned), ("integer", .negative), ("number", .unsigned), ("number", .negative), ("number", .double): return true
-        case ("integer", .double(let d)): return d.rounded() == d && d.isFinite
+    static func kind(_ type: String) -> ValueKind {
+        switch type {
+        case "object": .object
+        case "array": .array
+        case "string": .string
+        case "boolean": .boolean
+        case "null": .null
+        case "integer": .integer
+        case "number": .number
+        default: .other
+        }
+    }
+
+    static func matches(_ value: CBOR, type: String) -> Bool { matches(value, kind: kind(type)) }
+
+    static func matches(_ value: CBOR, kind: ValueKind) -> Bool {
+        switch (kind, value) {
+        case (.object, .map(let entries)): return entries.allSatisfy { $0.key.textValue != nil }
+        case (.array, .array), (.string, .text), (.boolean, .bool), (.null, .null): return true
+        case (.integer, .unsigned), (.integer, .negative), (.number, .unsigned), (.number, .negative), (.number, .double): return true
+        case (.integer, .double(let d)): return d.rounded() == d && d.isFinite
         default: return false
         }
     }
