@@ -42,20 +42,34 @@ for target in ${TARGETS[@]+"${TARGETS[@]}"}; do
   echo "| GET $target | $(awk '/Requests\/sec/ {print $2}' <<<"$out") req/s | p50 $(awk '$1=="50%" {print $2}' <<<"$out") | $(grep '^p95' <<<"$out") | p99 $(awk '$1=="99%" {print $2}' <<<"$out") | non-2xx $(awk '/Non-2xx/ {print $5}' <<<"$out") |"
 done
 echo
-echo "== streamed export: check-ins of Biên Hòa on $DAY"
 PID=${PIDS[0]}
 anon() { awk '/RssAnon/ {print $2}' /proc/$PID/status; }
-before=$(anon)
-# Anonymous memory (heap: page caches, rows) sampled during the export; file-backed mapped pages are not growth.
-( peak=$before; while kill -0 $PID 2>/dev/null && [ ! -f "$DIR/export.done" ]; do a=$(anon); [ "$a" -gt "$peak" ] && peak=$a; echo $peak > "$DIR/anon.peak"; sleep 0.2; done ) &
-SAMPLER=$!
-start=$(date +%s.%N)
-curl -fs -H "Authorization: Bearer $AUTH" "http://127.0.0.1:18490/api/v1/reports/checkins.csv?area=731&from=$DAY&to=$DAY" -o "$DIR/export.csv"
-end=$(date +%s.%N)
-touch "$DIR/export.done"; wait $SAMPLER || true
-peak=$(cat "$DIR/anon.peak")
-rows=$(($(wc -l < "$DIR/export.csv") - 1))
-python3 -c "print('server: rows %d in %.1f s = %.0f rows/s; anonymous memory before %.0f MB, peak during %.0f MB (growth %.0f MB); file %.0f MB' % ($rows, $end-$start, $rows/($end-$start), $before/1024, $peak/1024, ($peak-$before)/1024, $(stat -c %s "$DIR/export.csv")/1048576))"
+# export_run csv|xlsx: the export streamed to a file, rows/s and the server's anonymous memory growth meanwhile.
+export_run() {
+  local format=$1 out="$DIR/export.$1"
+  echo "== streamed export ($format): check-ins of Biên Hòa on $DAY"
+  rm -f "$DIR/export.done"
+  local before peak start end rows
+  before=$(anon)
+  # Anonymous memory (heap: page caches, rows) sampled during the export; file-backed mapped pages are not growth.
+  ( peak=$before; while kill -0 $PID 2>/dev/null && [ ! -f "$DIR/export.done" ]; do a=$(anon); [ "$a" -gt "$peak" ] && peak=$a; echo $peak > "$DIR/anon.peak"; sleep 0.2; done ) &
+  SAMPLER=$!
+  start=$(date +%s.%N)
+  curl -fs -H "Authorization: Bearer $AUTH" "http://127.0.0.1:18490/api/v1/reports/checkins.$format?area=731&from=$DAY&to=$DAY" -o "$out"
+  end=$(date +%s.%N)
+  touch "$DIR/export.done"; wait $SAMPLER || true
+  peak=$(cat "$DIR/anon.peak")
+  if [ "$format" = csv ]; then rows=$(($(wc -l < "$out") - 1)); else
+    rows=$(python3 -c "
+import sys, zipfile
+n = 0
+with zipfile.ZipFile(sys.argv[1]).open('xl/worksheets/sheet1.xml') as f:
+    for chunk in iter(lambda: f.read(1 << 20), b''): n += chunk.count(b'<row ')
+print(n - 1)" "$out"); fi
+  python3 -c "print('server ($format): rows %d in %.1f s = %.0f rows/s; anonymous memory before %.0f MB, peak during %.0f MB (growth %.0f MB); file %.0f MB' % ($rows, $end-$start, $rows/($end-$start), $before/1024, $peak/1024, ($peak-$before)/1024, $(stat -c %s "$out")/1048576))"
+}
+export_run csv
+export_run xlsx
 # The reference, same run: SQLite alone (its shell) running the export's query for the same day and district.
 if command -v sqlite3 >/dev/null && [[ $DB == sqlite://* ]]; then
   read FROM TO < <(python3 -c "

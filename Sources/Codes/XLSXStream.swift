@@ -23,7 +23,9 @@ public final class XLSXStream {
         self.sheet = sheet
         self.header = header
         self.capacity = max(3, capacity)
-        compressor = CompressionAlgorithm.deflate(configuration: .init(windowSize: 15, compressionLevel: 6)).compressor
+        // Level 1: a district's day of check-ins streams at ~58,000 rows/s instead of ~47,000 at level 6, for a file
+        // ~15 % larger (7 MB instead of 6 for 111,552 rows; docs/performance.md).
+        compressor = CompressionAlgorithm.deflate(configuration: .init(windowSize: 15, compressionLevel: 1)).compressor
         try compressor.startStream()
     }
 

@@ -143,12 +143,40 @@ extension CSV {
     /// One record with its CRLF, fields quoted when needed and guarded against formulas (see `write`); for writers
     /// that stream a file line by line.
     public static func line(_ fields: [String]) -> String {
-        func field(_ raw: String) -> String {
-            var value = raw
-            if let first = value.first, "=+-@".contains(first), Double(value) == nil { value = "'" + value }
-            guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var out = ""
+        out.reserveCapacity(fields.reduce(2) { $0 + $1.utf8.count + 3 })
+        for (i, field) in fields.enumerated() {
+            if i > 0 { out += "," }
+            append(field, to: &out)
         }
-        return fields.map(field).joined(separator: ",") + "\r\n"
+        out += "\r\n"
+        return out
+    }
+
+    /// One field, scanned as UTF-8 bytes (the characters that matter are ASCII; walking grapheme clusters was most of
+    /// an export's time, docs/performance.md).
+    static func append(_ field: String, to out: inout String) {
+        var first: UInt8?
+        var quoted = false
+        for byte in field.utf8 {
+            if first == nil { first = byte }
+            if byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D { quoted = true; break }
+        }
+        // = + - @ start a formula in a spreadsheet unless the field is a plain number.
+        let guarded = first.map { $0 == 0x3D || $0 == 0x2B || $0 == 0x2D || $0 == 0x40 } == true && Double(field) == nil
+        guard quoted else {
+            if guarded { out += "'" }
+            out += field
+            return
+        }
+        var bytes: [UInt8] = [0x22]
+        bytes.reserveCapacity(field.utf8.count + 4)
+        if guarded { bytes.append(0x27) }
+        for byte in field.utf8 {
+            bytes.append(byte)
+            if byte == 0x22 { bytes.append(0x22) }
+        }
+        bytes.append(0x22)
+        out += String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -265,7 +265,7 @@ public final class DedicatedReader: Sendable {
 
     public func read<T: Sendable>(_ body: sending (any SQLDatabase) async throws -> T) async throws -> T {
         guard let connection else { return try await database.read(body) }
-        return try await body(connection.sql())
+        return try await body(SQLiteValuesDatabase(connection))
     }
 
     public func close() async {

@@ -11,8 +11,11 @@ public struct RowReader {
 
     public init(_ row: any SQLRow) {
         self.row = row
-        self.sqlite = row as? SQLiteRow
+        self.sqlite = (row as? SQLiteValuesRow)?.row
     }
+
+    /// True when the row's values are read straight from SQLite (rows of `Database.dedicatedReader` on a file).
+    public var readsSQLiteValues: Bool { sqlite != nil }
 
     public func text(_ column: String) throws -> String? {
         guard let sqlite else { return try row.decode(column: column, as: String?.self) }

@@ -127,6 +127,16 @@ import TestSupport
                 let pooled = try await db.read { try await $0.raw("PRAGMA cache_size").first()!.decode(column: "cache_size", as: Int.self) }
                 #expect(cache == -2048 && pooled == -65536, "export \(cache) KiB-ish, pooled readers \(pooled)")
             }
+            // Its rows are read straight from SQLite's values (the fast path exports rely on), and read the same as decoded.
+            let when = Date(timeIntervalSince1970: 1_636_000_000.5)
+            let row = try await reader.read { db in
+                try await db.raw("SELECT 'Nguyễn' AS t, 42 AS i, \(bind: when) AS d, NULL AS n").first()!
+            }
+            let values = RowReader(row)
+            #expect(values.readsSQLiteValues == (kind == .sqlite))
+            #expect(try values.text("t") == "Nguyễn" && values.integer("i") == 42 && values.text("n") == nil && values.integer("n") == nil)
+            #expect(try values.instant("d").map { abs($0.timeIntervalSince(when)) < 0.001 } == true)
+            #expect(try row.decode(column: "t", as: String.self) == "Nguyễn", "the ordinary decoding still works on such a row")
             await reader.close()
         }
     }
