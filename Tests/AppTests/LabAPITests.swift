@@ -1,5 +1,6 @@
 import Accounts
 import App
+import Codes
 import ContactTracing
 import Domain
 import Geography
@@ -118,6 +119,14 @@ import TestSupport
                 #expect(response.headers[.contentType] == "text/csv; charset=utf-8")
                 #expect(String(buffer: response.body).hasPrefix("\u{FEFF}key,samples,resulted,positive"))  // BOM: Excel reads UTF-8
             }
+            // The workbook: the lab page's headings, a method by its name, the total last.
+            let book = try await client.execute(uri: "/api/v1/lab/stats?format=xlsx&groupBy=method", method: .get, headers: .bearer(cdc)) {
+                [UInt8](buffer: $0.body)
+            }
+            let sheet = try XLSXReader.rows(book).map(\.cells)
+            #expect(sheet.first == ["Phương pháp", "Số mẫu", "Có kết quả", "Dương tính", "Mẫu gộp dương tính", "Tỷ lệ dương tính (%)",
+                                    "Trả kết quả, trung vị (giờ)", "Trả kết quả, 90% (giờ)"], "\(sheet.first ?? [])")
+            #expect(sheet.dropFirst().first?.prefix(2) == ["RT-PCR", "1"] && sheet.last?.first == "Tổng", "\(sheet)")
             #expect(try await call(client, .get, "/api/v1/lab/stats", token: sampler).0 == .forbidden)
         }
     }

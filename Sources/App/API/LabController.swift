@@ -9,6 +9,8 @@ import Laboratory
 /// (HL7 v2), and a person's tests. Thin: `LabStore` checks roles and areas and writes the audit log.
 struct LabController {
     let services: Services
+    /// The pages' strings: the workbook's headings are the lab page's.
+    let catalogue: Catalogue
 
     struct MemberRequest: Decodable { let personId: Int64 }
     struct ReceiveRequest: Decodable { let tubes: [String] }
@@ -90,8 +92,9 @@ struct LabController {
                                 body: .init(byteBuffer: ByteBuffer(string: stats.csv)))
             }
             if q.get("format") == "xlsx" {
-                let names = try await LabStatsExport.labels(stats, areas: services.areas, vintage: services.config.vintage)
-                return LabStatsExport.xlsxResponse(stats) { names[$0] ?? $0 }
+                let text = { (key: String) in catalogue.text(key, .vi) }
+                let names = try await LabStatsExport.labels(stats, areas: services.areas, vintage: services.config.vintage, text: text)
+                return LabStatsExport.xlsxResponse(stats, label: { names[$0] ?? $0 }, text: text)
             }
             return try JSONResponse(stats).response(from: request, context: context)
         }

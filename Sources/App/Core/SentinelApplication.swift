@@ -71,7 +71,7 @@ public enum SentinelApplication {
         TravelController(services: services).register(on: router)
         CasesController(services: services).register(on: router)
         CertificatesController(services: services).register(on: router)
-        LabController(services: services).register(on: router)
+        LabController(services: services, catalogue: pages.catalogue).register(on: router)
         ReportingController(services: services, catalogue: pages.catalogue).register(on: router)
         ZonesController(services: services).register(on: router)
 

@@ -28,7 +28,7 @@ struct LabStatsSection {
             stats = try await services.lab.stats(from: weekAgo, to: today, groupBy: asked.groupBy, by: principal,
                                                  trace: context.trace(purpose: "lab page"))
         }
-        let names = try await LabStatsExport.labels(stats, areas: services.areas, vintage: services.config.vintage)
+        let names = try await LabStatsExport.labels(stats, areas: services.areas, vintage: services.config.vintage) { pages.text($0, context) }
         func row(_ r: LabStats.Row, _ label: String) -> [String: Any] {
             ["label": label, "samples": r.samples, "resulted": r.resulted, "positive": r.positive, "pools": r.poolsPositive,
              "positivity": r.positivity.map { String(format: "%.1f %%", $0 * 100) } ?? "—",
