@@ -26,18 +26,24 @@ public struct MapOverlays: Sendable {
         public var sitesUnplaced = 0
     }
 
+    /// The places F0 visited in the communes between two instants, a row per venue (read by commune and time on
+    /// `venue_exposures_by_area`; a plan test keeps it there).
+    public static func exposuresQuery(communes: [String], since: Date, until: Date) -> SQLQueryString {
+        """
+        SELECT v.name, v.latitude, v.longitude, MIN(e.exposed_from) AS first_seen, MAX(e.exposed_to) AS last_seen,
+               COUNT(DISTINCT e.case_id) AS cases
+        FROM venue_exposures e JOIN venues v ON v.id = e.venue_id
+        WHERE e.commune_code IN (\(binds: communes)) AND e.exposed_to >= \(bind: since) AND e.exposed_from < \(bind: until)
+        GROUP BY v.id, v.name, v.latitude, v.longitude ORDER BY MAX(e.exposed_to) DESC LIMIT \(unsafeRaw: String(maxPoints))
+        """
+    }
+
     public func points(communes: [String], day: String) async throws -> Points {
         guard !communes.isEmpty, let dayStart = LocalDay.start(day) else { return Points() }
         let since = dayStart.addingTimeInterval(-13 * 86400), until = dayStart.addingTimeInterval(86400)
         var result = Points()
         try await database.read { db in
-            let exposures = try await db.raw("""
-                SELECT v.name, v.latitude, v.longitude, MIN(e.exposed_from) AS first_seen, MAX(e.exposed_to) AS last_seen,
-                       COUNT(DISTINCT e.case_id) AS cases
-                FROM venue_exposures e JOIN venues v ON v.id = e.venue_id
-                WHERE e.commune_code IN (\(binds: communes)) AND e.exposed_to >= \(bind: since) AND e.exposed_from < \(bind: until)
-                GROUP BY v.id, v.name, v.latitude, v.longitude ORDER BY MAX(e.exposed_to) DESC LIMIT \(unsafeRaw: String(Self.maxPoints))
-                """).all()
+            let exposures = try await db.raw(Self.exposuresQuery(communes: communes, since: since, until: until)).all()
             for row in exposures {
                 guard let lat = try row.decode(column: "latitude", as: Double?.self), let lon = try row.decode(column: "longitude", as: Double?.self) else {
                     result.exposuresUnplaced += 1; continue

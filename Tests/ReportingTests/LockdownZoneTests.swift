@@ -257,3 +257,17 @@ final class ZoneShapes: NSObject, XMLParserDelegate {
         _ = element
     }
 }
+
+@Suite struct MapOverlayPlanTests {
+    /// Every map reads the places F0 visited in its communes: by commune and time on the index, never a scan of all
+    /// exposures (they grow with every tracing run).
+    @Test func visitedPlacesAreReadThroughTheAreaIndex() async throws {
+        try await ReportingWorld.with(.sqlite) { w in
+            let query = MapOverlays.exposuresQuery(communes: w.communes, since: Date(timeIntervalSince1970: 1_630_000_000),
+                                                   until: Date(timeIntervalSince1970: 1_631_000_000))
+            let plan = try await QueryPlan.lines(query, kind: .sqlite, analyzing: "venue_exposures", on: w.db)
+            #expect(plan.contains { $0.contains("venue_exposures_by_area") }, "\(plan)")
+            #expect(!plan.contains { $0.hasPrefix("SCAN e") }, "\(plan)")
+        }
+    }
+}
