@@ -104,7 +104,15 @@ public struct MapSVG: Sendable {
         let gridRows = (grid.count + columns - 1) / columns
         let legendTop = max(header, gridTop + Double(gridRows) * 40 + 12 - (grid.isEmpty ? 0 : 0))
         let captionLines = Self.wrap(caption, Int((width - 2 * margin) / 5.6))
-        let bottom = max(header + mapHeight, gridTop + Double(gridRows) * 40, header + Double(legend.count) * 22) + 26 + 14 * Double(captionLines.count)
+        // Legend labels wrap within the legend's column (≈ 26 characters at 12 px); an entry is 22 px, 14 more per line.
+        let legendLines = legend.map { Self.wrap($0.label, 26) }
+        var legendTops: [Double] = []
+        var legendBottom = header
+        for lines in legendLines {
+            legendTops.append(legendBottom)
+            legendBottom += 22 + 14 * Double(lines.count - 1)
+        }
+        let bottom = max(header + mapHeight, gridTop + Double(gridRows) * 40, legendBottom) + 26 + 14 * Double(captionLines.count)
         let height = max(bottom, legendTop)
 
         var svg = """
@@ -182,7 +190,7 @@ public struct MapSVG: Sendable {
         let legendX = width - margin - 190
         svg += "<g font-size=\"12\">\n"
         for (i, entry) in legend.enumerated() {
-            let ly = header + Double(i) * 22
+            let ly = legendTops[i]
             switch entry.symbol {
             case .square:
                 svg += "<rect x=\"\(f(legendX))\" y=\"\(f(ly))\" width=\"16\" height=\"16\" fill=\"\(XMLText.escape(entry.color))\" stroke=\"#888\" stroke-width=\"0.5\"/>"
@@ -191,7 +199,9 @@ public struct MapSVG: Sendable {
             case .hatch:
                 svg += "<rect x=\"\(f(legendX))\" y=\"\(f(ly))\" width=\"16\" height=\"16\" fill=\"url(#zone-hatch)\" stroke=\"\(XMLText.escape(entry.color))\" stroke-width=\"1.5\"/>"
             }
-            svg += "<text x=\"\(f(legendX + 22))\" y=\"\(f(ly + 12.5))\">\(XMLText.escape(entry.label))</text>\n"
+            for (k, line) in legendLines[i].enumerated() {
+                svg += "<text x=\"\(f(legendX + 22))\" y=\"\(f(ly + 12.5 + 14 * Double(k)))\">\(XMLText.escape(line))</text>\n"
+            }
         }
         svg += "</g>\n"
         for (i, line) in captionLines.enumerated() {

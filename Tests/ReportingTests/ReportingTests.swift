@@ -112,6 +112,23 @@ import TestSupport
         #expect(collector.maxCoordinate <= map.width && collector.minCoordinate >= 0)
     }
 
+    /// A long legend label wraps onto lines that fit the legend's column instead of running off the picture.
+    @Test func longLegendLabelsWrapInsideThePicture() throws {
+        let districts = try BoundaryReader.bundledDistricts()
+        let label = "Cấp 1 — nguy cơ thấp (bình thường mới)"
+        let map = MapSVG(title: "t", subtitle: "s", regions: districts.map { MapRegion(code: $0.code, name: $0.code, fill: "#eee", title: $0.code) },
+                         boundaries: districts, legend: [LegendEntry(color: "#2e7d32", label: label), LegendEntry(color: "#f00", label: "Cấp 4")],
+                         caption: "c")
+        let svg = map.render()
+        #expect(XMLParser(data: Data(svg.utf8)).parse())
+        let x = String(format: "%.1f", map.width - 16 - 190 + 22)
+        let lines = svg.components(separatedBy: "<text x=\"\(x)\"").dropFirst().map { piece in
+            String(piece.drop { $0 != ">" }.dropFirst().prefix { $0 != "<" })
+        }
+        #expect(lines.count == 3 && lines.allSatisfy { $0.count <= 26 }, "\(lines)")
+        #expect(lines.prefix(2).joined(separator: " ") == label && lines.last == "Cấp 4")
+    }
+
     @Test func labelsSitInsideTheirDistrict() throws {
         for district in try BoundaryReader.bundledDistricts() {
             let p = MapGeometryProbe.label(district)
