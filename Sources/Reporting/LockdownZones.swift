@@ -105,7 +105,7 @@ public struct LockdownZones: Sendable {
         let units = Array(Set(new.unitCodes.map(\.trimmedWhitespace).filter { !$0.isEmpty })).sorted()
         v.require(units.count <= 500, "unitCodes", "at most 500 units")
         let polygons = Self.polygons(new.geoJSON, errors: &v)
-        v.require(!units.isEmpty || polygons != nil || new.geoJSON != nil, "unitCodes", "list the units in the zone, or give its polygon")
+        v.require(!units.isEmpty || new.geoJSON != nil, "unitCodes", "list the units in the zone, or give its polygon")
         try v.check()
         guard let area = try await areas.unit(code: new.areaCode, vintage: Statistics.vintage) else { throw AreaNotFound(code: new.areaCode) }
         var outside: [FieldError] = []
@@ -113,7 +113,8 @@ public struct LockdownZones: Sendable {
             guard try await areas.unit(code: code, vintage: Statistics.vintage) != nil else {
                 outside.append(FieldError("unitCodes[\(i)]", "unknown area code \(code)")); continue
             }
-            if try await !within(code, area.code) { outside.append(FieldError("unitCodes[\(i)]", "\(code) is not within \(area.code) \(area.name)")) }
+            let inside = try await database.read { try await ScopeFilter(scopeCode: area.code).covers(code, on: $0) }
+            if !inside { outside.append(FieldError("unitCodes[\(i)]", "\(code) is not within \(area.code) \(area.name)")) }
         }
         if let polygons, let outline = try await outline(of: area) {
             // A polygon drawn or imported for the wrong place (swapped coordinates, another province's file) is refused.
@@ -173,16 +174,7 @@ public struct LockdownZones: Sendable {
     /// The zones a map or list of `unit` concerns on `day`: those of the unit, of units within it, and of the units
     /// above it (a province-wide decision shows on every district's map).
     public func inForce(on day: String, concerning unit: AreaUnit) async throws -> [LockdownZone] {
-        let rows = try await database.read { db in
-            try await db.raw("""
-                SELECT \(unsafeRaw: Self.columns) FROM lockdown_zones
-                WHERE valid_from <= \(bind: day) AND (valid_to IS NULL OR valid_to >= \(bind: day))
-                ORDER BY valid_from, id LIMIT 2000
-                """).all().map(Self.decode)
-        }
-        var result: [LockdownZone] = []
-        for zone in rows where try await concerns(zone, unit) { result.append(zone) }
-        return result
+        try await fetch("\(Self.inForce(day)) AND \(Self.concerning(unit.code))", order: "valid_from, id", limit: 2000)
     }
 
     /// The zones concerning an area (its own, those within it, those above it): in force on `day` when one is given,
@@ -193,39 +185,34 @@ public struct LockdownZones: Sendable {
         try await gate.require(principal, .readDashboards, area: unit.code, entity: "lockdown_zone", entityID: nil, trace: trace)
         if let day { return try await inForce(on: day, concerning: unit) }
         let since = LocalDay.adding(-90, to: today) ?? today
-        let rows = try await database.read { db in
-            try await db.raw("""
-                SELECT \(unsafeRaw: Self.columns) FROM lockdown_zones WHERE valid_to IS NULL OR valid_to >= \(bind: since)
-                ORDER BY valid_from DESC, id DESC LIMIT 2000
-                """).all().map(Self.decode)
-        }
-        var result: [LockdownZone] = []
-        for zone in rows where try await concerns(zone, unit) { result.append(zone) }
-        return result
+        return try await fetch("(valid_to IS NULL OR valid_to >= \(bind: since)) AND \(Self.concerning(unit.code))",
+                               order: "valid_from DESC, id DESC", limit: 2000)
     }
 
     /// Every zone in force on `day`, for the public notice (decisions are public: names, units, days, document).
     public func publicZones(on day: String) async throws -> [LockdownZone] {
-        try await database.read { db in
-            try await db.raw("""
-                SELECT \(unsafeRaw: Self.columns) FROM lockdown_zones
-                WHERE valid_from <= \(bind: day) AND (valid_to IS NULL OR valid_to >= \(bind: day))
-                ORDER BY valid_from DESC, id DESC LIMIT 500
-                """).all().map(Self.decode)
-        }
+        try await fetch(Self.inForce(day), order: "valid_from DESC, id DESC", limit: 500)
     }
 
     // MARK: -
 
-    func concerns(_ zone: LockdownZone, _ unit: AreaUnit) async throws -> Bool {
-        if try await within(zone.areaCode, unit.code) { return true }
-        return try await within(unit.code, zone.areaCode)
+    private func fetch(_ condition: SQLQueryString, order: String, limit: Int) async throws -> [LockdownZone] {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT \(unsafeRaw: Self.columns) FROM lockdown_zones WHERE \(condition)
+                ORDER BY \(unsafeRaw: order) LIMIT \(literal: limit)
+                """).all().map(Self.decode)
+        }
     }
 
-    /// `code` is `area` or lies under it.
-    func within(_ code: String, _ area: String) async throws -> Bool {
-        if code == area { return true }
-        return try await areas.ancestors(of: code, vintage: Statistics.vintage).contains { $0.code == area }
+    static func inForce(_ day: String) -> SQLQueryString {
+        "valid_from <= \(bind: day) AND (valid_to IS NULL OR valid_to >= \(bind: day))"
+    }
+
+    /// The zone's unit is `code`, lies within it, or lies above it — through the same area closure as every scope
+    /// check (`ScopeFilter`).
+    static func concerning(_ code: String) -> SQLQueryString {
+        "(\(ScopeFilter(scopeCode: code).predicate("area_code")) OR area_code IN (SELECT ancestor FROM area_closure WHERE descendant = \(bind: code)))"
     }
 
     /// The checked polygons of the given GeoJSON, or nil (errors noted) when there is none or it is wrong.
