@@ -178,7 +178,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ContactTracingTests",
-            dependencies: ["ContactTracing", "CheckIn", "People", "Accounts", "Geography", "Storage", "Domain", "TestSupport",
+            dependencies: ["ContactTracing", "CheckIn", "People", "Accounts", "Geography", "Storage", "Domain", "TestSupport", "Simulation",
                            .product(name: "SQLKit", package: "sql-kit")]
         ),
         .testTarget(

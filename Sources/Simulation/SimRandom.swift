@@ -1,6 +1,6 @@
 /// A small, fast, deterministic generator (SplitMix64): the same seed gives the same province, byte for byte.
 /// Each phase derives its own stream (`fork`), so changing one phase does not shift the others.
-public struct SimRandom: Sendable {
+public struct SimRandom: Sendable, RandomNumberGenerator {
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed }

@@ -59,5 +59,6 @@ public enum Migrations {
         M0012_TestSiteSlots.migration,
         M0013_ResultCorrections.migration,
         M0014_LockdownZones.migration,
+        M0015_TraceCandidatesByRank.migration,
     ]
 }

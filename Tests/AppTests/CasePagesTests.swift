@@ -61,6 +61,21 @@ import TestSupport
                 boxes = html.components(separatedBy: "name=\"p_").dropFirst().map { String($0.prefix { $0.isNumber }) }
             }
             #expect(boxes.count == 2)
+            // A page of one: the first candidate, a link to the next; bad page fields are refused with a reason.
+            try await client.execute(uri: runPath + "?limit=1", method: .get, headers: form(cdc)) { response in
+                let html = String(buffer: response.body)
+                #expect(html.components(separatedBy: "name=\"p_").count == 2 && html.contains("name=\"p_\(boxes[0])\""))
+                #expect(html.contains("href=\"\(runPath)?offset=1&amp;limit=1\" rel=\"next\""), "\(html)")
+                #expect(!html.contains("rel=\"prev\""))
+                #expect(!html.contains("role=\"status\"") && !html.contains("role=\"alert\""), "no notice before any decision")
+            }
+            try await client.execute(uri: runPath + "?offset=1&limit=1", method: .get, headers: form(cdc)) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("name=\"p_\(boxes[1])\"") && html.contains("rel=\"prev\"") && !html.contains("rel=\"next\""))
+            }
+            try await client.execute(uri: runPath + "?minMinutes=lots", method: .get, headers: form(cdc)) { response in
+                #expect(response.status == .unprocessableContent)
+            }
             try await client.execute(uri: runPath + "/decide", method: .post, headers: form(cdc), body: ByteBuffer(string:
                 "_csrf=\(cdc.csrfToken)&quarantineSetting=home&decision=confirmed&" + boxes.map { "p_\($0)=1" }.joined(separator: "&"))) { response in
                 #expect(response.status == .seeOther)

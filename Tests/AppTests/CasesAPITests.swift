@@ -91,6 +91,14 @@ func call(_ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ uri
             // The stored run shows the decision; the case shows its contact link.
             let (_, stored, _) = try await call(client, .get, "/api/v1/cases/\(caseID)/trace-runs/\(runID)", token: cdc)
             #expect((((stored as? [String: Any])?["candidates"] as? [[String: Any]])?.first?["decision"] as? String) == "confirmed")
+            #expect((stored as? [String: Any])?["candidateCount"] as? Int == 1)
+            let (_, pending, _) = try await call(client, .get, "/api/v1/cases/\(caseID)/trace-runs/\(runID)?decision=pending", token: cdc)
+            #expect(((pending as? [String: Any])?["candidates"] as? [[String: Any]])?.isEmpty == true)
+            #expect((pending as? [String: Any])?["matching"] as? Int == 0)
+            for bad in ["limit=0", "limit=2001", "limit=ten", "offset=-1", "decision=maybe", "minMinutes=-5", "minMinutes=x"] {
+                #expect(try await call(client, .get, "/api/v1/cases/\(caseID)/trace-runs/\(runID)?\(bad)", token: cdc).0 == .unprocessableContent, "\(bad)")
+            }
+            #expect(try await call(client, .post, "/api/v1/cases/\(caseID)/trace", token: cdc, body: #"{"limit":0}"#).0 == .unprocessableContent)
             let (_, detail, _) = try await call(client, .get, "/api/v1/cases/\(caseID)", token: cdc)
             #expect(((detail as? [String: Any])?["contacts"] as? [[String: Any]])?.count == 1)
 

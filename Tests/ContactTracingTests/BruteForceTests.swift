@@ -5,23 +5,12 @@ import Storage
 import Testing
 import TestSupport
 import ContactTracing
+import Simulation
 
 /// Generated presences with known times, traced through the engine (SQL + ranking) and compared with a brute-force
 /// computation that compares every pair of presences in memory.
 @Suite struct BruteForceTests {
-    /// A deterministic generator (SplitMix64), so a failure can be replayed.
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
-        mutating func chance(_ p: Double) -> Bool { Double(next() % 10_000) / 10_000 < p }
-    }
+    typealias Rng = SimRandom
 
     struct Row { let person: Int64; let venue: Int64; let checkIn: Int; let checkOut: Int? }
 
@@ -31,7 +20,7 @@ import ContactTracing
     static let venueTypes: [(VenueType, Int)] = [(.market, 60), (.restaurant, 60), (.business, 480), (.school, 420), (.transport, 30), (.other, 5)]
 
     static func generate(seed: UInt64, people: Int, rows count: Int) -> [Row] {
-        var rng = Rng(state: seed)
+        var rng = Rng(seed: seed)
         var rows: [Row] = []
         for _ in 0..<count {
             let person = Int64(rng.int(1...people))
@@ -137,7 +126,7 @@ import ContactTracing
         try await TestDatabases.with(kind) { db in
             try await Migrator().migrate(db)
             try await Self.load(rows, people: people, into: db)
-            var rng = Rng(state: 7)
+            var rng = Rng(seed: 7)
             var nonEmpty = 0
             for trial in 0..<300 {
                 let person = Int64(rng.int(1...people))

@@ -125,10 +125,11 @@ struct CasesController {
             let body = try await JSONBody.decodeOptional(TraceRequest.self, from: request, context: context) ?? TraceRequest()
             return JSONResponse(try await services.investigation.trace(try Self.id(context), body, by: principal, trace: context.trace()), status: .created)
         }
-        router.get("/api/v1/cases/{id}/trace-runs/{run}") { _, context -> JSONResponse<TraceRun> in
+        router.get("/api/v1/cases/{id}/trace-runs/{run}") { request, context -> JSONResponse<TraceRun> in
             let principal = try context.requirePrincipal()
             guard let run = Int64(try context.parameters.require("run")) else { throw NotFound("no such tracing run") }
-            return JSONResponse(try await services.investigation.run(run, of: try Self.id(context), by: principal, trace: context.trace()))
+            return JSONResponse(try await services.investigation.run(run, of: try Self.id(context), page: try Self.page(request),
+                                                                     by: principal, trace: context.trace()))
         }
         router.post("/api/v1/cases/{id}/contacts") { request, context -> JSONResponse<ListDTO<DecisionOutcome>> in
             let principal = try context.requirePrincipal()
@@ -154,6 +155,29 @@ struct CasesController {
     static func id(_ context: SentinelContext) throws -> Int64 {
         guard let id = Int64(try context.parameters.require("id")) else { throw NotFound("no such record") }
         return id
+    }
+
+    /// `?offset=&limit=&decision=&minMinutes=` of a tracing run's candidates; blank fields are absent.
+    static func page(_ request: Request) throws -> CandidatePage {
+        let q = request.uri.queryParameters
+        let field = { (name: String) in q.get(name).flatMap { $0.isEmpty ? nil : $0 } }
+        var page = CandidatePage()
+        var v = Validator()
+        if let offset = field("offset") {
+            v.require(Int(offset) != nil, "offset", "a number")
+            page.offset = Int(offset) ?? 0
+        }
+        if let limit = field("limit") {
+            v.require(Int(limit) != nil, "limit", "a number")
+            page.limit = Int(limit) ?? CandidatePage.defaultLimit
+        }
+        page.decision = field("decision")
+        if let minutes = field("minMinutes") {
+            v.require(Double(minutes) != nil, "minMinutes", "a number of minutes")
+            page.minMinutes = Double(minutes)
+        }
+        try v.check()
+        return try page.validated()
     }
 
     static func filter(_ request: Request) throws -> CaseFilter {

@@ -31,6 +31,7 @@ struct CasePages {
             trace.marginMinutes = f["marginMinutes"].flatMap { Int($0) }
             trace.from = f["from"].flatMap(Self.localInstant)
             trace.to = f["to"].flatMap(Self.localInstant)
+            trace.limit = 1  // the run page that follows reads its own page of candidates
             do {
                 let run = try await services.investigation.trace(id, trace, by: principal, trace: context.trace(purpose: "investigation"))
                 return Response.redirect(to: "/cases/\(id)/runs/\(run.runId)", type: .normal)
@@ -48,11 +49,14 @@ struct CasePages {
             let f = context.form
             let people = f.keys.filter { $0.hasPrefix("p_") }.compactMap { Int64($0.dropFirst(2)) }.sorted()
             let decision: Decision = f["decision"] == "rejected" ? .rejected : .confirmed
-            guard !people.isEmpty else { return Response.redirect(to: "/cases/\(id)/runs/\(runID)?none=1", type: .normal) }
+            // Back to the page the decisions were taken on, with its filter.
+            let back = Self.pageQuery(offset: f["offset"].flatMap { Int($0) } ?? 0, limit: f["limit"].flatMap { Int($0) } ?? CandidatePage.defaultLimit,
+                                      decision: f["filterDecision"], minMinutes: f["minMinutes"])
+            guard !people.isEmpty else { return Response.redirect(to: "/cases/\(id)/runs/\(runID)?none=1\(back)", type: .normal) }
             _ = try await services.investigation.decide(id, ContactDecision(runId: runID, personIds: people, decision: decision,
                                                                             quarantineSetting: f["quarantineSetting"].flatMap(QuarantineSetting.init(rawValue:))),
                                                         by: principal, trace: context.trace(purpose: "investigation"))
-            return Response.redirect(to: "/cases/\(id)/runs/\(runID)?done=\(people.count)", type: .normal)
+            return Response.redirect(to: "/cases/\(id)/runs/\(runID)?done=\(people.count)\(back)", type: .normal)
         }
         router.post("/cases/{id}/cluster") { request, context -> Response in
             let principal = try context.requirePrincipal()
@@ -245,11 +249,14 @@ struct CasePages {
         let principal = try context.requirePrincipal()
         let id = try CasesController.id(context)
         guard let runID = Int64(try context.parameters.require("run")) else { throw NotFound("no such tracing run") }
-        let run = try await services.investigation.run(runID, of: id, by: principal, trace: context.trace(purpose: "investigation"))
+        let page = try CasesController.page(request)
+        let run = try await services.investigation.run(runID, of: id, page: page, by: principal, trace: context.trace(purpose: "investigation"))
         let t = { (key: String) in pages.text(key, context) }
+        let filter = (decision: page.decision ?? "", minMinutes: page.minMinutes.map { String(format: "%g", $0) } ?? "")
+        let link = { (offset: Int) in "/cases/\(id)/runs/\(runID)?" + Self.pageQuery(offset: offset, limit: page.limit, decision: filter.decision, minMinutes: filter.minMinutes).dropFirst() }
         let venueNames = Dictionary(run.presences.map { ($0.venueId, $0.name) }, uniquingKeysWith: { a, _ in a })
         let q = request.uri.queryParameters
-        let model: [String: Any] = [
+        var model: [String: Any] = [
             "caseId": id, "runId": runID,
             "window": Self.clock(run.windowFrom) + " → " + Self.clock(run.windowTo), "margin": run.marginMinutes,
             "presences": run.presences.map { ["name": $0.name, "type": t("venue_type_" + $0.type.rawValue), "from": Self.clock($0.from), "to": Self.clock($0.to)] },
@@ -264,11 +271,28 @@ struct CasePages {
                  },
                  "decision": t("decision_" + c.decision), "pending": c.decision == "pending"] as [String: Any]
             },
-            "count": run.candidates.count,
+            "count": run.matching, "total": run.candidateCount, "filtered": run.matching != run.candidateCount,
+            "shownFrom": run.candidates.isEmpty ? 0 : run.offset + 1, "shownTo": run.offset + run.candidates.count,
+            "paged": run.matching > run.candidates.count,
+            "offset": run.offset, "limit": run.limit, "minMinutes": filter.minMinutes,
+            "decisionChoices": ["pending", "confirmed", "rejected"].map { ["value": $0, "label": t("decision_" + $0), "selected": $0 == filter.decision] },
             "canDecide": principal.role.may(.traceCases),
-            "done": q.get("done") ?? "", "none": q.get("none") != nil,
+            "none": q.get("none") != nil,
         ]
+        if let done = q.get("done"), !done.isEmpty { model["done"] = done }  // an empty string would still open the section
+        if run.offset > 0 { model["previous"] = link(max(0, run.offset - run.limit)) }
+        if run.offset + run.candidates.count < run.matching { model["next"] = link(run.offset + run.limit) }
         return pages.render("run", title: "\(t("trace_run")) \(runID)", model: model, context: context, request: request)
+    }
+
+    /// `&offset=…&limit=…&decision=…&minMinutes=…` for the fields that are set (a run page's place and filter).
+    static func pageQuery(offset: Int, limit: Int = CandidatePage.defaultLimit, decision: String?, minMinutes: String?) -> String {
+        var query = ""
+        if offset > 0 { query += "&offset=\(offset)" }
+        if limit != CandidatePage.defaultLimit { query += "&limit=\(limit)" }
+        if let decision, !decision.isEmpty { query += "&decision=" + (decision.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
+        if let minMinutes, !minMinutes.isEmpty { query += "&minMinutes=" + (minMinutes.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
+        return query
     }
 
     private func queue(_ request: Request, _ context: SentinelContext) async throws -> Response {
