@@ -58,6 +58,7 @@ import TestSupport
             try await client.execute(uri: runPath, method: .get, headers: form(cdc)) { response in
                 let html = String(buffer: response.body)
                 #expect(html.contains("Chợ Trảng Dài"), "the place visited")
+                #expect(!html.contains("class=\"badge c-\""), "no empty badge for candidates without a case (an empty string is no value)")
                 boxes = html.components(separatedBy: "name=\"p_").dropFirst().map { String($0.prefix { $0.isNumber }) }
             }
             #expect(boxes.count == 2)

@@ -56,7 +56,7 @@ public struct PageRenderer: Sendable {
 
     func render(_ template: String, title: String, model: [String: Any], context: SentinelContext, request: Request,
                 status: HTTPResponse.Status = .ok) -> Response {
-        let merged = baseModel(title: title, context: context, path: request.uri.path).merging(model) { _, page in page }
+        let merged = baseModel(title: title, context: context, path: request.uri.path).merging(Blank.marked(model)) { _, page in page }
         let html = library.render(merged, withTemplate: template) ?? "template \(template) is missing"
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
@@ -81,4 +81,24 @@ public struct PageRenderer: Sendable {
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }
+}
+
+/// An empty text in a page's values. swift-mustache opens a section for any string, the empty one too, so a
+/// missing phone or notice showed as an empty badge or an empty "saved" line; marked this way the value renders as
+/// nothing, a section on it stays closed and an inverted one opens (as the Mustache specification has it), and the
+/// lookup stops at it instead of climbing to an outer value of the same name.
+struct Blank: MustacheCustomRepresentation {
+    var representation: Any? { nil }
+
+    static func marked(_ value: Any) -> Any {
+        switch value {
+        case let text as String: return text.isEmpty ? Blank() : text
+        case let dictionary as [String: Any]: return marked(dictionary)
+        case let list as [[String: Any]]: return list.map(marked)
+        case let list as [Any]: return list.map(marked)
+        default: return value
+        }
+    }
+
+    static func marked(_ dictionary: [String: Any]) -> [String: Any] { dictionary.mapValues(marked) }
 }
