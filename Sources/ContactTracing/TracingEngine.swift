@@ -47,14 +47,13 @@ public struct TracingEngine: Sendable {
         let rows = try await db.raw(Self.ownVisitsQuery(person: person, from: window.start.addingTimeInterval(-rules.longestPresence), to: window.end)).all()
         var visits: [Visit] = []
         var venues: [Int64: VenueFacts] = [:]
-        for row in rows {
-            let venue = try row.decode(column: "venue_id", as: Int64.self)
-            visits.append(Visit(personID: person, venueID: venue, checkedIn: try row.decode(column: "checked_in_at", as: Date.self),
-                                checkedOut: try row.decode(column: "checked_out_at", as: Date?.self)))
+        for sqlRow in rows {
+            let row = RowReader(sqlRow)
+            guard let venue = try row.integer("venue_id"), let checkedIn = try row.instant("checked_in_at") else { throw UnreadableCheckIn() }
+            visits.append(Visit(personID: person, venueID: venue, checkedIn: checkedIn, checkedOut: try row.instant("checked_out_at")))
             if venues[venue] == nil {
-                venues[venue] = VenueFacts(id: venue, name: try row.decode(column: "name", as: String.self),
-                                           type: VenueType(rawValue: try row.decode(column: "venue_type", as: String.self)) ?? .other,
-                                           dwellMinutes: try row.decode(column: "dwell_minutes", as: Int.self))
+                venues[venue] = VenueFacts(id: venue, name: try row.text("name") ?? "", type: VenueType(rawValue: try row.text("venue_type") ?? "") ?? .other,
+                                           dwellMinutes: Int(try row.integer("dwell_minutes") ?? 0))
             }
         }
         return (visits, venues)
@@ -72,10 +71,19 @@ public struct TracingEngine: Sendable {
     /// Everyone else checked in within the ranges: one statement, a UNION ALL of indexed range reads.
     private func coVisits(_ ranges: [(venueID: Int64, from: Date, to: Date)], excluding person: Int64, on db: any SQLDatabase) async throws -> [Visit] {
         guard !ranges.isEmpty else { return [] }
-        return try await db.raw(Self.coVisitsQuery(ranges, excluding: person)).all().map { row in
-            Visit(personID: try row.decode(column: "person_id", as: Int64.self), venueID: try row.decode(column: "venue_id", as: Int64.self),
-                  checkedIn: try row.decode(column: "checked_in_at", as: Date.self), checkedOut: try row.decode(column: "checked_out_at", as: Date?.self))
+        // Rows are read as they arrive (not collected first): a factory worker's window has hundreds of thousands.
+        let visits = VisitCollector()
+        try await db.execute(sql: Self.coVisitsQuery(ranges, excluding: person)) { sqlRow in
+            let row = RowReader(sqlRow)
+            do {
+                guard let other = try row.integer("person_id"), let venue = try row.integer("venue_id"), let checkedIn = try row.instant("checked_in_at")
+                else { throw UnreadableCheckIn() }
+                visits.add(Visit(personID: other, venueID: venue, checkedIn: checkedIn, checkedOut: try row.instant("checked_out_at")))
+            } catch {
+                visits.fail()
+            }
         }
+        return try visits.result()
     }
 
     static func coVisitsQuery(_ ranges: [(venueID: Int64, from: Date, to: Date)], excluding person: Int64) -> SQLQueryString {
@@ -108,4 +116,35 @@ public struct TracingEngine: Sendable {
             """).all()
         return Set(try rows.map { try $0.decode(column: "id", as: Int64.self) })
     }
+}
+
+/// Collects co-visit rows from the row callback (called on the database's thread, one row at a time). A row whose
+/// columns cannot be read fails the whole read rather than being skipped.
+final class VisitCollector: @unchecked Sendable {
+    private var visits: [Visit] = []
+    private var unreadable = false
+    private let lock = NSLock()
+
+    func add(_ visit: Visit) {
+        lock.lock()
+        defer { lock.unlock() }
+        visits.append(visit)
+    }
+
+    func fail() {
+        lock.lock()
+        defer { lock.unlock() }
+        unreadable = true
+    }
+
+    func result() throws -> [Visit] {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !unreadable else { throw UnreadableCheckIn() }
+        return visits
+    }
+}
+
+struct UnreadableCheckIn: Error, CustomStringConvertible {
+    var description: String { "a check-in row could not be read (person, venue or time missing)" }
 }

@@ -10,7 +10,9 @@ struct BenchTracingCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench-tracing", abstract: "Time tracing against its reference SQL.",
                                                     shouldDisplay: false)
 
-    @Option(help: "Traced people (the seeded F0 cases first).") var people: Int = 200
+    @Option(help: "Traced people (the seeded F0 cases first, or see --present).") var people: Int = 200
+    @Flag(help: "Trace people checked in on the window's last day (every 1009th person id) instead of the F0 cases: a simulated epidemic's F0 are isolated and have few check-ins in the window, while anyone out and about may test positive tomorrow.")
+    var present = false
     @Option(help: "Days in each exposure window, ending at the last check-in.") var days: Int = 21
     @Option(help: "Rounds over the people.") var rounds: Int = 3
     @OptionGroup var db: DatabaseOptions
@@ -21,8 +23,14 @@ struct BenchTracingCommand: AsyncParsableCommand {
         let engine = TracingEngine(rules: rules)
         let (persons, end) = try await database.read { sql -> ([Int64], Date) in
             let end = try await sql.raw("SELECT MAX(checked_in_at) AS t FROM checkins").first()!.decode(column: "t", as: Date?.self) ?? Date()
-            var ids = try await sql.raw("SELECT person_id FROM cases WHERE classification = 'F0' ORDER BY id LIMIT \(bind: people)").all()
+            var ids = present ? [] : try await sql.raw("SELECT person_id FROM cases WHERE classification = 'F0' ORDER BY id LIMIT \(bind: people)").all()
                 .map { try $0.decode(column: "person_id", as: Int64.self) }
+            if present {
+                ids = try await sql.raw("""
+                    SELECT DISTINCT person_id FROM checkins WHERE checked_in_at >= \(bind: end.addingTimeInterval(-86400)) AND person_id % 1009 = 7
+                    ORDER BY person_id LIMIT \(bind: people)
+                    """).all().map { try $0.decode(column: "person_id", as: Int64.self) }
+            }
             if ids.count < people {
                 ids += try await sql.raw("SELECT person_id FROM checkins WHERE checked_in_at >= \(bind: end.addingTimeInterval(-86400)) LIMIT \(bind: people - ids.count)")
                     .all().map { try $0.decode(column: "person_id", as: Int64.self) }

@@ -136,7 +136,9 @@ public final class Database: Sendable {
         case .sqlite(_, let readers):
             let connection = await readers.acquire()
             do {
-                let result = try await body(connection.sql())
+                // Rows as SQLite's own values, so `RowReader` reads them without the Codable decoder (tracing reads
+                // hundreds of thousands of co-visits per factory worker).
+                let result = try await body(SQLiteValuesDatabase(connection))
                 await readers.release(connection)
                 return result
             } catch {

@@ -3,7 +3,7 @@ import SQLKit
 import SQLiteNIO
 
 /// Reads a row's columns by name without the Codable decoder on SQLite, where a row is an array of values already:
-/// exports read millions of rows, and the generic decoder costs more per value than SQLite's own work. Other rows
+/// exports and tracing read millions of rows, and the generic decoder costs more per value than SQLite's own work. Other rows
 /// (PostgreSQL) go through `decode`, which is typed there.
 public struct RowReader {
     let row: any SQLRow
@@ -14,7 +14,7 @@ public struct RowReader {
         self.sqlite = (row as? SQLiteValuesRow)?.row
     }
 
-    /// True when the row's values are read straight from SQLite (rows of `Database.dedicatedReader` on a file).
+    /// True when the row's values are read straight from SQLite (rows of `Database.read` and `dedicatedReader`).
     public var readsSQLiteValues: Bool { sqlite != nil }
 
     public func text(_ column: String) throws -> String? {

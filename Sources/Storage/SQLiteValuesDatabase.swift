@@ -6,7 +6,8 @@ import SQLiteNIO
 
 /// An SQLite connection whose rows come out as SQLite's own values (`SQLiteValuesRow`), so `RowReader` reads them
 /// without the Codable decoder: SQLiteKit wraps each row in a private type a reader cannot see through, and that
-/// decoder was a sixth of an export's time (perf, docs/performance.md). Everything else is SQLiteKit's.
+/// decoder was a sixth of an export's time (perf, docs/performance.md). Every read uses it (`Database.read`).
+/// Everything else is SQLiteKit's, except that statements are not logged at debug level.
 struct SQLiteValuesDatabase: SQLDatabase {
     let connection: SQLiteConnection
     let base: any SQLDatabase

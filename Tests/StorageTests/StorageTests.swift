@@ -137,6 +137,9 @@ import TestSupport
             #expect(try values.text("t") == "Nguyễn" && values.integer("i") == 42 && values.text("n") == nil && values.integer("n") == nil)
             #expect(try values.instant("d").map { abs($0.timeIntervalSince(when)) < 0.001 } == true)
             #expect(try row.decode(column: "t", as: String.self) == "Nguyễn", "the ordinary decoding still works on such a row")
+            // The pooled readers' rows too (tracing reads its co-visits through them).
+            let pooled = try await db.read { try await $0.raw("SELECT 7 AS i").first()! }
+            #expect(try RowReader(pooled).readsSQLiteValues == (kind == .sqlite) && RowReader(pooled).integer("i") == 7)
             await reader.close()
         }
     }
