@@ -30,3 +30,9 @@ measure "Sentinel POST /api/v1/checkins, single events" http://127.0.0.1:18290/a
 echo
 echo "database: ${DB%%://*}; wrk -t2, ${DURATION}s per row; server and wrk share the 2-core machine"
 echo "server RSS after the run: $(ps -o rss= -p "${PIDS[0]}" | awk '{printf "%.0f MB", $1/1024}')"
+# The raw insert rate of the same kind of rows into the same table, indexes and database, same run (issue 3's
+# reference): the server is stopped first so that it has the file and the cores to itself.
+if [ "${DB%%://*}" = sqlite ]; then
+  kill "${PIDS[0]}"; wait "${PIDS[0]}" 2>/dev/null || true
+  echo "raw insert, python sqlite3, 1,000 rows a transaction, same table and database: $(python3 scripts/checkin_raw_reference.py "${DB#sqlite://}" "${RAW_ROWS:-200000}") rows/s"
+fi

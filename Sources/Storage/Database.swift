@@ -24,17 +24,21 @@ public final class Database: Sendable {
         case sqlite(writer: ConnectionLease<SQLiteConnection>, readers: ConnectionLease<SQLiteConnection>)
         case postgres(client: PostgresClient, runner: Task<Void, Never>)
     }
+    /// SQLite files only: the writer leaves checkpoints to it (see `WALCheckpointer`).
+    private let checkpointer: WALCheckpointer?
 
-    private init(url: DatabaseURL, engine: Engine, logger: Logger) {
+    private init(url: DatabaseURL, engine: Engine, logger: Logger, checkpointer: WALCheckpointer? = nil) {
         self.url = url
         self.kind = url.kind
         self.engine = engine
         self.logger = logger
         self.metrics = DatabaseMetrics(kind: url.kind)
+        self.checkpointer = checkpointer
     }
 
-    /// Opens (creating an SQLite file if needed). `readers` applies to SQLite files only.
-    public static func open(_ url: DatabaseURL, readers: Int = 3, logger: Logger = Logger(label: "sentinel.db")) async throws -> Database {
+    /// Opens (creating an SQLite file if needed). `readers` and `backgroundCheckpoints` apply to SQLite files only.
+    public static func open(_ url: DatabaseURL, readers: Int = 3, backgroundCheckpoints: Bool = true,
+                            logger: Logger = Logger(label: "sentinel.db")) async throws -> Database {
         switch url {
         case .sqliteMemory:
             // One in-memory database lives on one connection: it serves reads and writes alike.
@@ -52,9 +56,16 @@ public final class Database: Sendable {
                 try await configure(reader, wal: false)
                 readerConnections.append(reader)
             }
+            var checkpointer: WALCheckpointer?
+            if backgroundCheckpoints {
+                let connection = try await SQLiteConnection.open(storage: .file(path: absolute), logger: logger).get()
+                _ = try await connection.query("PRAGMA busy_timeout = 5000")
+                _ = try await writer.query("PRAGMA wal_autocheckpoint = \(WALCheckpointer.writerThreshold)")
+                checkpointer = WALCheckpointer(connection: connection, logger: logger)
+            }
             return Database(
                 url: url, engine: .sqlite(writer: ConnectionLease([writer]), readers: ConnectionLease(readerConnections)),
-                logger: logger)
+                logger: logger, checkpointer: checkpointer)
         case .postgres(let host, let port, let username, let password, let database, let requireTLS):
             var configuration = PostgresClient.Configuration(
                 host: host, port: port, username: username, password: password, database: database,
@@ -219,6 +230,9 @@ public final class Database: Sendable {
         }
     }
 
+    /// Frames the background checkpointer has copied back to the SQLite file (nil when there is none).
+    public var framesCheckpointedInBackground: Int? { checkpointer?.framesCheckpointed }
+
     /// The PostgreSQL pool, for the bulk loader's COPY; nil on SQLite.
     var postgresClient: PostgresClient? {
         if case .postgres(let client, _) = engine { return client }
@@ -237,6 +251,7 @@ public final class Database: Sendable {
 
     /// Closes every connection. Call once, after the last query.
     public func close() async {
+        await checkpointer?.stop()
         switch engine {
         case .sqlite(let writer, let readers):
             var connections = await writer.drain()

@@ -144,3 +144,33 @@ import TestSupport
         }
     }
 }
+
+/// On an SQLite file the write-ahead log is copied back by a connection of its own, not inside the writer's commits.
+@Suite struct BackgroundCheckpointTests {
+    @Test func theLogIsCheckpointedInTheBackgroundAndTheWriterWaitsLonger() async throws {
+        try await TestDatabases.with(.sqlite) { db in
+            try await Migrator().migrate(db)
+            let threshold = try await db.write { try await $0.raw("PRAGMA wal_autocheckpoint").first()!.decode(column: "wal_autocheckpoint", as: Int.self) }
+            #expect(threshold > 1000, "the writer leaves ordinary checkpoints to the background (\(threshold) pages)")
+            let before = db.framesCheckpointedInBackground ?? -1
+            for i in 0..<20 { try await db.write { try await Settings.set("checkpoint.probe.\(i)", String(repeating: "x", count: 2000), on: $0) } }
+            var copied = before
+            for _ in 0..<2_000 where copied <= before {
+                try await Task.sleep(for: .milliseconds(5))
+                copied = db.framesCheckpointedInBackground ?? -1
+            }
+            #expect(copied > before, "the background checkpointer copied the new frames back (\(before) → \(copied))")
+            #expect(try await db.read { try await Settings.get("checkpoint.probe.19", on: $0) }?.count == 2000)
+        }
+    }
+
+    @Test func withoutItTheWriterCheckpointsAsSQLiteDoes() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let db = try await Database.open(.sqliteFile(path: directory.appendingPathComponent("t.sqlite").path), backgroundCheckpoints: false)
+        let threshold = try await db.write { try await $0.raw("PRAGMA wal_autocheckpoint").first()!.decode(column: "wal_autocheckpoint", as: Int.self) }
+        #expect(threshold == 1000 && db.framesCheckpointedInBackground == nil)
+        await db.close()
+    }
+}

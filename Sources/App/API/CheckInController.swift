@@ -7,7 +7,8 @@ import Hummingbird
 import People
 
 /// `POST /api/v1/checkins`: one event (public: the citizen's phone, holding the venue's QR token) or a batch of
-/// up to 1,000 (venue apps and scanners, signed in). Answered only after the events are committed.
+/// up to 1,000 (venue apps and scanners, signed in). Answered only after the events are committed; both go through
+/// the group commit (`CheckInBatcher`).
 struct CheckInController {
     let services: Services
 
@@ -37,7 +38,7 @@ struct CheckInController {
                 guard events.count <= CheckInStore.maxBatch else {
                     throw HTTPError(.contentTooLarge, message: "a batch holds at most \(CheckInStore.maxBatch) events; this one has \(events.count)")
                 }
-                let results = try await services.checkIns.ingest(events)
+                let results = try await services.checkInBatcher.submit(events)
                 return try JSONResponse(BatchResponse(results: results)).response(from: request, context: context)
             }
             let event = try decode(CheckInSubmission.self, data)
