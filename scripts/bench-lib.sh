@@ -1,10 +1,13 @@
 # Shared by the benchmark scripts: release builds of Sentinel and the hello-world reference, servers on
 # loopback that stop with the script, and a bearer token from the demo accounts.
 
+# SENTINEL_BIN=path runs another build of Sentinel (an earlier commit's, for a before/after in one sitting).
 build_binaries() {
-  swift build -c release --product sentinel >/dev/null
+  if [ -n "${SENTINEL_BIN:-}" ]; then SENTINEL=$SENTINEL_BIN; else
+    swift build -c release --product sentinel >/dev/null
+    SENTINEL=$(swift build -c release --show-bin-path)/sentinel
+  fi
   (cd Benchmarks && swift build -c release --product HelloHummingbird >/dev/null)
-  SENTINEL=$(swift build -c release --show-bin-path)/sentinel
   HELLO=$(cd Benchmarks && swift build -c release --show-bin-path)/HelloHummingbird
   DIR=$(mktemp -d /tmp/sentinel-bench.XXXXXX)
   PIDS=()
