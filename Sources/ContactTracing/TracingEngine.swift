@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import SQLKit
+import Synchronization
 import Storage
 
 /// What one tracing computation found.
@@ -120,26 +121,15 @@ public struct TracingEngine: Sendable {
 
 /// Collects co-visit rows from the row callback (called on the database's thread, one row at a time). A row whose
 /// columns cannot be read fails the whole read rather than being skipped.
-final class VisitCollector: @unchecked Sendable {
-    private var visits: [Visit] = []
-    private var unreadable = false
-    private let lock = NSLock()
+final class VisitCollector: Sendable {
+    private let state = Mutex<(visits: [Visit], unreadable: Bool)>(([], false))
 
-    func add(_ visit: Visit) {
-        lock.lock()
-        defer { lock.unlock() }
-        visits.append(visit)
-    }
+    func add(_ visit: Visit) { state.withLock { $0.visits.append(visit) } }
 
-    func fail() {
-        lock.lock()
-        defer { lock.unlock() }
-        unreadable = true
-    }
+    func fail() { state.withLock { $0.unreadable = true } }
 
     func result() throws -> [Visit] {
-        lock.lock()
-        defer { lock.unlock() }
+        let (visits, unreadable) = state.withLock { ($0.visits, $0.unreadable) }
         guard !unreadable else { throw UnreadableCheckIn() }
         return visits
     }

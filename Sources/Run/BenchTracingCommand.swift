@@ -23,14 +23,11 @@ struct BenchTracingCommand: AsyncParsableCommand {
         let engine = TracingEngine(rules: rules)
         let (persons, end) = try await database.read { sql -> ([Int64], Date) in
             let end = try await sql.raw("SELECT MAX(checked_in_at) AS t FROM checkins").first()!.decode(column: "t", as: Date?.self) ?? Date()
-            var ids = present ? [] : try await sql.raw("SELECT person_id FROM cases WHERE classification = 'F0' ORDER BY id LIMIT \(bind: people)").all()
-                .map { try $0.decode(column: "person_id", as: Int64.self) }
-            if present {
-                ids = try await sql.raw("""
-                    SELECT DISTINCT person_id FROM checkins WHERE checked_in_at >= \(bind: end.addingTimeInterval(-86400)) AND person_id % 1009 = 7
-                    ORDER BY person_id LIMIT \(bind: people)
-                    """).all().map { try $0.decode(column: "person_id", as: Int64.self) }
-            }
+            let chosen: SQLQueryString = present ? """
+                SELECT DISTINCT person_id FROM checkins WHERE checked_in_at >= \(bind: end.addingTimeInterval(-86400)) AND person_id % 1009 = 7
+                ORDER BY person_id LIMIT \(bind: people)
+                """ : "SELECT person_id FROM cases WHERE classification = 'F0' ORDER BY id LIMIT \(bind: people)"
+            var ids = try await sql.raw(chosen).all().map { try $0.decode(column: "person_id", as: Int64.self) }
             if ids.count < people {
                 ids += try await sql.raw("SELECT person_id FROM checkins WHERE checked_in_at >= \(bind: end.addingTimeInterval(-86400)) LIMIT \(bind: people - ids.count)")
                     .all().map { try $0.decode(column: "person_id", as: Int64.self) }
