@@ -41,33 +41,45 @@ public enum Base45 {
     /// Strict decoding: every character must be in the alphabet, the length must not be ≡ 1 (mod 3), and no group
     /// may exceed what its bytes can hold.
     public static func decode(_ text: some StringProtocol) throws(Failure) -> [UInt8] {
+        // One pass over contiguous UTF-8 (a generic StringProtocol view is several times slower); a native string or
+        // substring is read in place, anything else copied once.
+        if let result = text.utf8.withContiguousStorageIfAvailable({ decode(utf8: $0) }) { return try result.get() }
         var string = String(text)
-        // One pass over contiguous UTF-8 (a generic StringProtocol view is several times slower).
-        let result: Result<[UInt8], Failure> = string.withUTF8 { utf8 in
-            guard utf8.count % 3 != 1 else { return .failure(.invalidLength(utf8.count)) }
-            var out: [UInt8] = []
-            out.reserveCapacity(utf8.count / 3 * 2 + 1)
-            var index = 0
-            while index < utf8.count {
-                let width = min(3, utf8.count - index)
-                var group = 0, weight = 1
-                for offset in index..<index + width {
-                    let value = values[Int(utf8[offset])]
-                    guard value >= 0 else { return .failure(.invalidCharacter(offset: offset)) }
-                    group += Int(value) * weight
-                    weight *= 45
+        return try string.withUTF8 { decode(utf8: $0) }.get()
+    }
+
+    private static func decode(utf8: UnsafeBufferPointer<UInt8>) -> Result<[UInt8], Failure> {
+        let count = utf8.count
+        guard count % 3 != 1 else { return .failure(.invalidLength(count)) }
+        return values.withUnsafeBufferPointer { table -> Result<[UInt8], Failure> in
+            var failure: Failure?
+            let out = [UInt8](unsafeUninitializedCapacity: count / 3 * 2 + 1) { buffer, written in
+                var index = 0, o = 0
+                while index < count {
+                    let width = min(3, count - index)
+                    var group = 0, weight = 1
+                    for offset in index..<index + width {
+                        let value = table[Int(utf8[offset])]
+                        guard value >= 0 else { failure = .invalidCharacter(offset: offset); written = o; return }
+                        group += Int(value) * weight
+                        weight *= 45
+                    }
+                    if width == 3 {
+                        guard group <= 0xFFFF else { failure = .valueTooLarge(offset: index); written = o; return }
+                        buffer[o] = UInt8(group >> 8)
+                        buffer[o + 1] = UInt8(group & 0xFF)
+                        o += 2
+                    } else {
+                        guard group <= 0xFF else { failure = .valueTooLarge(offset: index); written = o; return }
+                        buffer[o] = UInt8(group)
+                        o += 1
+                    }
+                    index += width
                 }
-                if width == 3 {
-                    guard group <= 0xFFFF else { return .failure(.valueTooLarge(offset: index)) }
-                    out.append(UInt8(group >> 8)); out.append(UInt8(group & 0xFF))
-                } else {
-                    guard group <= 0xFF else { return .failure(.valueTooLarge(offset: index)) }
-                    out.append(UInt8(group))
-                }
-                index += width
+                written = o
             }
+            if let failure { return .failure(failure) }
             return .success(out)
         }
-        return try result.get()
     }
 }

@@ -120,7 +120,7 @@ public struct DCCSchema: Sendable {
     /// The reasons `payload` does not match the schema, each with its JSON path; empty when it matches.
     public func violations(of payload: CBOR) -> [String] {
         var out: [String] = []
-        var path: [String] = []
+        var path: [PathStep] = []
         path.reserveCapacity(8)
         check(payload, against: root, path: &path, into: &out)
         return out
@@ -135,9 +135,18 @@ public struct DCCSchema: Sendable {
 
     /// The path is a stack of components, turned into text only when something fails (the common case, a valid
     /// certificate, builds no strings).
-    private static func text(_ path: [String]) -> String { "$" + path.joined() }
+    enum PathStep { case key(String), index(Int) }
 
-    private func check(_ value: CBOR, against node: Node, path: inout [String], into out: inout [String]) {
+    private static func text(_ path: [PathStep]) -> String {
+        "$" + path.map { step in
+            switch step {
+            case .key(let name): "." + name
+            case .index(let index): "[\(index)]"
+            }
+        }.joined()
+    }
+
+    private func check(_ value: CBOR, against node: Node, path: inout [PathStep], into out: inout [String]) {
         guard let rules = resolve(node) else { out.append("\(Self.text(path)): schema reference missing"); return }
         if let type = rules.type, let kind = rules.kind, !Self.matches(value, kind: kind) {
             out.append("\(Self.text(path)): expected \(type)")
@@ -150,7 +159,7 @@ public struct DCCSchema: Sendable {
             if !rules.properties.isEmpty {
                 for entry in entries {
                     guard let key = entry.key.textValue, let sub = rules.properties[key] else { continue }
-                    path.append("." + key)
+                    path.append(.key(key))
                     check(entry.value, against: sub, path: &path, into: &out)
                     path.removeLast()
                 }
@@ -161,14 +170,14 @@ public struct DCCSchema: Sendable {
             if let max = rules.maxItems, items.count > max { out.append("\(Self.text(path)): at most \(max) item(s)") }
             if let itemRule = rules.items {
                 for (index, item) in items.enumerated() {
-                    path.append("[\(index)]")
+                    path.append(.index(index))
                     check(item, against: itemRule, path: &path, into: &out)
                     path.removeLast()
                 }
             }
         }
         if case .text(let text) = value {
-            if let max = rules.maxLength, text.unicodeScalars.count > max { out.append("\(Self.text(path)): longer than \(max)") }
+            if let max = rules.maxLength, text.utf8.count > max, text.unicodeScalars.count > max { out.append("\(Self.text(path)): longer than \(max)") }
             if let pattern = rules.pattern, let matcher = rules.matcher, !matcher.matches(text) {
                 out.append("\(Self.text(path)): does not match \(pattern)")
             }
@@ -185,7 +194,7 @@ public struct DCCSchema: Sendable {
     }
 
     private func passes(_ value: CBOR, _ node: Node) -> Bool {
-        var scratch: [String] = [], path: [String] = []
+        var scratch: [String] = [], path: [PathStep] = []
         check(value, against: node, path: &path, into: &scratch)
         return scratch.isEmpty
     }
@@ -270,12 +279,14 @@ public struct DCCSchema: Sendable {
 
     /// An RFC 3339 full-date YYYY-MM-DD that exists in the calendar.
     static func isDate(_ bytes: ArraySlice<UInt8>) -> Bool {
-        let b = Array(bytes)
-        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), let year = number(b[0..<4][...]),
-              let month = number(b[5..<7][...]), let day = number(b[8..<10][...]), (1...12).contains(month), day >= 1
+        let s = bytes.startIndex
+        guard bytes.count == 10, bytes[s + 4] == UInt8(ascii: "-"), bytes[s + 7] == UInt8(ascii: "-"),
+              let year = number(bytes[s..<s + 4]), let month = number(bytes[s + 5..<s + 7]), let day = number(bytes[s + 8..<s + 10]),
+              (1...12).contains(month), day >= 1
         else { return false }
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-        return day <= days
+        return day <= (month == 2 ? (leap ? 29 : 28) : monthDays[month - 1])
     }
+
+    private static let monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 }

@@ -22,28 +22,56 @@ public struct SchemaPattern: Sendable {
 
     let root: Node
     let source: String
+    /// Every alternative starts with `^`: only a match from the first character can succeed.
+    let anchored: Bool
+    /// The one-pass matcher, for every pattern it can take (all of the DCC schema's); nil means backtracking.
+    let automaton: SchemaPatternAutomaton?
 
     public init(_ pattern: String) throws {
         source = pattern
         var parser = Parser(scalars: Array(pattern.unicodeScalars), pattern: pattern)
         root = try parser.alternation()
         guard parser.index == parser.scalars.count else { throw Unsupported(pattern: pattern, reason: "unbalanced parenthesis") }
+        anchored = Self.startsAnchored(root)
+        automaton = SchemaPatternAutomaton(root)
+    }
+
+    private static func startsAnchored(_ node: Node) -> Bool {
+        switch node {
+        case .start: return true
+        case .sequence(let nodes): return nodes.first.map(startsAnchored) ?? false
+        case .alternation(let options): return options.allSatisfy(startsAnchored)
+        default: return false
+        }
     }
 
     /// Search semantics, as JSON Schema's `pattern` (a match anywhere unless anchored).
     public func matches(_ text: String) -> Bool {
-        let scalars = Array(text.unicodeScalars.map(\.value))
-        for start in 0...scalars.count where Self.match(root, scalars, start, { _ in true }) { return true }
+        automaton?.matches(text) ?? backtrackingMatches(text)
+    }
+
+    /// The same answer by backtracking: for patterns the automaton does not take, and as its reference in tests.
+    func backtrackingMatches(_ text: String) -> Bool {
+        var scalars: [UInt32] = []
+        scalars.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars { scalars.append(scalar.value) }
+        for start in 0...(anchored ? 0 : scalars.count) where Self.match(root, scalars, start, { _ in true }) { return true }
         return false
+    }
+
+    /// Whether a one-character node (`scalar`, `set`, `any`) accepts `scalar`; false for every other node.
+    static func accepts(_ node: Node, _ scalar: UInt32) -> Bool {
+        switch node {
+        case .scalar(let range): return range.contains(scalar)
+        case .set(let ranges, let negated): return ranges.contains { $0.contains(scalar) } != negated
+        case .any: return scalar != 10 && scalar != 13
+        default: return false
+        }
     }
 
     private static func match(_ node: Node, _ s: [UInt32], _ i: Int, _ next: (Int) -> Bool) -> Bool {
         switch node {
-        case .scalar(let range): return i < s.count && range.contains(s[i]) && next(i + 1)
-        case .set(let ranges, let negated):
-            guard i < s.count else { return false }
-            return ranges.contains { $0.contains(s[i]) } != negated && next(i + 1)
-        case .any: return i < s.count && s[i] != 10 && s[i] != 13 && next(i + 1)
+        case .scalar, .set, .any: return i < s.count && accepts(node, s[i]) && next(i + 1)
         case .start: return i == 0 && next(i)
         case .end: return i == s.count && next(i)
         case .sequence(let nodes): return sequence(nodes[...], s, i, next)

@@ -31,6 +31,9 @@ public struct ValueSets: Sendable {
         "tt": "test-type", "tr": "test-result", "co": "country-2-codes",
     ]
 
+    /// The fields `unknownCodes` looks at, in the order it reports them (sorted once, not on every certificate).
+    static let checkedFields: [(field: String, key: CBOR)] = (Array(fields.keys) + ["ma"]).sorted().map { ($0, CBOR.text($0)) }
+
     public func display(_ code: String, in set: String) -> String? { sets[set]?[code]?.display }
 
     /// The value set a field of an entry of `kind` draws from (nil for free text and unchecked fields).
@@ -48,8 +51,8 @@ public struct ValueSets: Sendable {
     public func unknownCodes(in payload: CBOR) -> [String] {
         guard let (kind, entry) = DCCPayload.entry(of: payload) else { return [] }
         var out: [String] = []
-        for field in (Array(Self.fields.keys) + ["ma"]).sorted() {
-            guard let set = Self.set(forField: field, of: kind), let code = entry[.text(field)]?.textValue else { continue }
+        for (field, key) in Self.checkedFields {
+            guard let set = Self.set(forField: field, of: kind), let code = entry[key]?.textValue else { continue }
             if sets[set]?[code] == nil { out.append("\(kind.payloadKey).\(field): \(code)") }
         }
         return out

@@ -1,5 +1,5 @@
 import Foundation
-import HealthCertificates
+@testable import HealthCertificates
 import Testing
 
 @Suite struct CBORTests {
@@ -189,7 +189,8 @@ func hexString(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", 
     /// Our pattern matcher agrees with Foundation's NSRegularExpression (ICU, which we did not write) on the DCC
     /// schema's patterns and a few more of the same subset, over random and edge-case strings.
     @Test func agreesWithNSRegularExpression() throws {
-        let patterns = [#"^\d+.\d+.\d+$"#, #"^((19|20)\d\d(-\d\d){0,2}){0,1}$"#, "^[A-Z<]*$", "a(b|cd)+e?", "^x{2,3}$", #"[^0-9]\.[a-c-]"#]
+        let patterns = [#"^\d+.\d+.\d+$"#, #"^((19|20)\d\d(-\d\d){0,2}){0,1}$"#, "^[A-Z<]*$", "[A-Z]{1,10}", "a(b|cd)+e?", "^x{2,3}$",
+                        #"[^0-9]\.[a-c-]"#, "^(a|b)*$", "x*", "^$", "^a?", "b?$", "(a|^b)c", "a$|b", "^x{0,70}$", "(ab){2,}c|Z"]
         let alphabet = Array("0123456789.-<ABCZabcdexX9 \u{1EA0}")
         var random = SystemRandomNumberGenerator()
         for pattern in patterns {
@@ -199,11 +200,18 @@ func hexString(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", 
             for _ in 0..<400 {
                 samples.append(String((0..<Int.random(in: 0...12, using: &random)).map { _ in alphabet.randomElement(using: &random)! }))
             }
+            samples += ["ab", "ba", "bc", "abab", "ababc", "aZ", String(repeating: "x", count: 70), String(repeating: "x", count: 71)]
             for text in samples {
                 let expected = icu.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
                 #expect(ours.matches(text) == expected, "\(pattern) on \(text)")
+                #expect(ours.backtrackingMatches(text) == expected, "\(pattern) on \(text), backtracking")
             }
         }
+        // The schema's own patterns all run on the one-pass automaton; inner anchors and more than 64 positions do not.
+        for pattern in patterns.prefix(4) { #expect(try SchemaPattern(pattern).automaton != nil, "\(pattern)") }
+        #expect(try SchemaPattern("(a|^b)c").automaton == nil)
+        #expect(try SchemaPattern("a$|b").automaton == nil)
+        #expect(try SchemaPattern("^x{0,70}$").automaton == nil)
         #expect(throws: SchemaPattern.Unsupported.self) { try SchemaPattern("(?i)abc") }
         #expect(throws: SchemaPattern.Unsupported.self) { try SchemaPattern(#"\w+"#) }
     }
