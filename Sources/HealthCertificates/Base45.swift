@@ -54,27 +54,30 @@ public enum Base45 {
         return values.withUnsafeBufferPointer { table -> Result<[UInt8], Failure> in
             var failure: Failure?
             let out = [UInt8](unsafeUninitializedCapacity: count / 3 * 2 + 1) { buffer, written in
-                var index = 0, o = 0
-                while index < count {
-                    let width = min(3, count - index)
-                    var group = 0, weight = 1
-                    for offset in index..<index + width {
-                        let value = table[Int(utf8[offset])]
-                        guard value >= 0 else { failure = .invalidCharacter(offset: offset); written = o; return }
-                        group += Int(value) * weight
-                        weight *= 45
+                var o = 0
+                // Whole groups of three characters → two bytes, then a trailing pair → one byte.
+                var index = 0
+                while index + 3 <= count {
+                    let a = Int(table[Int(utf8[index])]), b = Int(table[Int(utf8[index + 1])]), c = Int(table[Int(utf8[index + 2])])
+                    guard a | b | c >= 0 else {
+                        failure = .invalidCharacter(offset: a < 0 ? index : b < 0 ? index + 1 : index + 2)
+                        written = o
+                        return
                     }
-                    if width == 3 {
-                        guard group <= 0xFFFF else { failure = .valueTooLarge(offset: index); written = o; return }
-                        buffer[o] = UInt8(group >> 8)
-                        buffer[o + 1] = UInt8(group & 0xFF)
-                        o += 2
-                    } else {
-                        guard group <= 0xFF else { failure = .valueTooLarge(offset: index); written = o; return }
-                        buffer[o] = UInt8(group)
-                        o += 1
-                    }
-                    index += width
+                    let group = a + b * 45 + c * 2025
+                    guard group <= 0xFFFF else { failure = .valueTooLarge(offset: index); written = o; return }
+                    buffer[o] = UInt8(truncatingIfNeeded: group >> 8)
+                    buffer[o + 1] = UInt8(truncatingIfNeeded: group)
+                    o += 2
+                    index += 3
+                }
+                if index < count {  // count % 3 == 2
+                    let a = Int(table[Int(utf8[index])]), b = Int(table[Int(utf8[index + 1])])
+                    guard a | b >= 0 else { failure = .invalidCharacter(offset: a < 0 ? index : index + 1); written = o; return }
+                    let group = a + b * 45
+                    guard group <= 0xFF else { failure = .valueTooLarge(offset: index); written = o; return }
+                    buffer[o] = UInt8(group)
+                    o += 1
                 }
                 written = o
             }

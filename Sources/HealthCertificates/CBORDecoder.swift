@@ -96,7 +96,7 @@ public struct CBORDecoder {
             return .bytes(try chunks(major: 2))
         case 3:
             let text: String?
-            if let n = argument { text = String(validating: try take(n), as: UTF8.self) } else { text = String(validating: try chunks(major: 3), as: UTF8.self) }
+            if let n = argument { text = Self.text(try take(n)) } else { text = Self.text(try chunks(major: 3)[...]) }
             guard let text else { throw .invalidUTF8(offset: start) }
             return .text(text)
         case 4:
@@ -137,6 +137,19 @@ public struct CBORDecoder {
         default:  // 6
             guard let tag = argument else { throw .indefiniteNotAllowed(offset: start) }
             return .tagged(tag, try item(depth: depth + 1))
+        }
+    }
+
+    /// Strict UTF-8: nil unless `bytes` are valid. `String(validating:as:)` is generic and unspecialised here — its
+    /// runtime metadata lookups were a third of decoding a DCC — so the bytes are decoded (which repairs invalid
+    /// sequences) and compared with what came out: any repair shows as a difference.
+    static func text(_ bytes: ArraySlice<UInt8>) -> String? {
+        bytes.withUnsafeBufferPointer { buffer in
+            let text = String(decoding: buffer, as: UTF8.self)
+            // A native string's bytes are contiguous: compared as two buffers, not through the UTF-8 view's iterator.
+            let same = text.utf8.withContiguousStorageIfAvailable { $0.count == buffer.count && $0.elementsEqual(buffer) }
+                ?? text.utf8.elementsEqual(buffer)
+            return same ? text : nil
         }
     }
 

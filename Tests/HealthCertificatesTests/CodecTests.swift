@@ -65,6 +65,29 @@ import Testing
         }
     }
 
+    /// Text strings are accepted exactly when the standard library's validating initialiser accepts their bytes —
+    /// including invalid sequences whose repair would keep the byte count (a truncated 4-byte sequence is 3 bytes,
+    /// as is the U+FFFD that replaces it).
+    @Test func textValidationAgreesWithTheStandardLibrary() throws {
+        var samples: [[UInt8]] = [[0xF0, 0x90, 0x80], [0xF0, 0x90, 0x80, 0x41], [0xED, 0xA0, 0x80], [0xC0, 0x80], [0xEF, 0xBF, 0xBD],
+                                  [0xF4, 0x90, 0x80, 0x80], Array("Nguyễn Văn Ánh".utf8), [], [0x80], [0xE1, 0xBB]]
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            samples.append((0..<Int.random(in: 1...6, using: &random)).map { _ in
+                Bool.random(using: &random) ? UInt8.random(in: 0x80...0xFF, using: &random) : UInt8.random(in: 0...0xFF, using: &random)
+            })
+        }
+        for sample in samples {
+            let item = [UInt8(0x60 | sample.count)] + sample
+            let expected = String(validating: sample, as: UTF8.self)
+            if let expected {
+                #expect(try CBORDecoder.decode(item) == .text(expected), "\(hexString(sample))")
+            } else {
+                #expect(throws: CBORDecoder.Failure.invalidUTF8(offset: 0), "\(hexString(sample))") { try CBORDecoder.decode(item) }
+            }
+        }
+    }
+
     @Test func nestingIsCapped() {
         let deep = [UInt8](repeating: 0x81, count: 1000) + [0x00]
         #expect(throws: CBORDecoder.Failure.tooDeep(limit: CBORDecoder.defaultMaxDepth)) { try CBORDecoder.decode(deep) }
