@@ -169,6 +169,7 @@ let package = Package(
         .testTarget(name: "LaboratoryTests", dependencies: ["Laboratory"]),
         .testTarget(name: "HealthCertificatesTests", dependencies: ["HealthCertificates", "Codes", "TestSupport",
                                                                    .product(name: "Crypto", package: "swift-crypto"),
+                                                                   .product(name: "CompressNIO", package: "compress-nio"),
                                                                    .product(name: "X509", package: "swift-certificates")]),
         .testTarget(name: "CodesTests", dependencies: ["Codes", "TestSupport"]),
         .testTarget(

@@ -95,20 +95,27 @@ extension CBOR {
             Self.head(2, UInt64(b.count), &out)
             out.append(contentsOf: b)
         case .text(let s):
-            let utf8 = Array(s.utf8)
-            Self.head(3, UInt64(utf8.count), &out)
-            out.append(contentsOf: utf8)
+            Self.head(3, UInt64(s.utf8.count), &out)
+            out.append(contentsOf: s.utf8)
         case .array(let items):
             Self.head(4, UInt64(items.count), &out)
             for item in items { item.encode(into: &out) }
         case .map(let entries):
             Self.head(5, UInt64(entries.count), &out)
-            // Only the keys are encoded apart (to sort them); values go straight into `out`, so nested maps are
-            // encoded once, not once per level.
-            let keys = entries.map { $0.key.encoded() }
-            let order = keys.indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) }
+            // Only the keys are encoded apart (to sort them), into one scratch buffer; values go straight into
+            // `out`, so nested maps are encoded once, not once per level.
+            var keyBytes: [UInt8] = []
+            keyBytes.reserveCapacity(entries.count * 8)
+            var ranges: [Range<Int>] = []
+            ranges.reserveCapacity(entries.count)
+            for entry in entries {
+                let start = keyBytes.count
+                entry.key.encode(into: &keyBytes)
+                ranges.append(start..<keyBytes.count)
+            }
+            let order = ranges.indices.sorted { keyBytes[ranges[$0]].lexicographicallyPrecedes(keyBytes[ranges[$1]]) }
             for index in order {
-                out.append(contentsOf: keys[index])
+                out.append(contentsOf: keyBytes[ranges[index]])
                 entries[index].value.encode(into: &out)
             }
         case .tagged(let tag, let value):

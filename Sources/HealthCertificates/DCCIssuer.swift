@@ -1,14 +1,11 @@
 @preconcurrency import Crypto
 import Foundation
-import Synchronization
 
 /// Turns a DCC payload into the `HC1:` text of a QR code: CWT claims → COSE_Sign1 (ES256) → zlib → Base45 → prefix.
 public final class DCCIssuer: Sendable {
     public let signer: SignerCertificate
     public let issuerCountry: String
     private let key: P256.Signing.PrivateKey
-    /// zlib streams are expensive to set up and not thread-safe: a small pool, one taken per call.
-    private let deflaters = Mutex<[Zlib.Deflater]>([])
 
     public init(signer: SignerCertificate, key: P256.Signing.PrivateKey, issuerCountry: String = "VN") throws {
         guard case .p256(let publicKey) = signer.publicKey, publicKey.rawRepresentation == key.publicKey.rawRepresentation else {
@@ -48,13 +45,7 @@ public final class DCCIssuer: Sendable {
         let claims = DCCPayload.claims(payload: payload, issuer: issuerCountry, issuedAt: issuedAt,
                                        expiresAt: min(expiresAt, signer.notAfter))
         let cose = try COSESign1.signES256(payload: claims.encoded(), keyID: signer.keyID, key: key)
-        let compressed = try withDeflater { try $0.compress(cose) }
+        let compressed = Zlib.compress(cose)
         return "HC1:" + Base45.encode(compressed)
-    }
-
-    private func withDeflater<T>(_ body: (Zlib.Deflater) throws -> T) throws -> T {
-        let deflater = try deflaters.withLock { $0.popLast() } ?? Zlib.Deflater()
-        defer { deflaters.withLock { if $0.count < 8 { $0.append(deflater) } } }
-        return try body(deflater)
     }
 }

@@ -1,8 +1,8 @@
 import CompressNIO
 import NIOCore
 
-/// The zlib container (RFC 1950) around DEFLATE, as the DCC pipeline needs it: compression when issuing, and a
-/// capped, checked decompression when verifying (a QR code is untrusted input; 64 KB is far above any real DCC).
+/// The zlib container (RFC 1950) around DEFLATE, as the DCC pipeline needs it: compression when issuing (written in
+/// the project), and a capped, checked decompression when verifying (compress-nio) (a QR code is untrusted input; 64 KB is far above any real DCC).
 public enum Zlib {
     public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
         case notZlib
@@ -20,31 +20,10 @@ public enum Zlib {
 
     public static let defaultLimit = 64 * 1024
 
-    public static func compress(_ bytes: [UInt8]) throws -> [UInt8] {
-        try Deflater().compress(bytes)
-    }
-
-    /// One reusable zlib stream: setting a stream up allocates ~256 KiB, so the issuing path keeps one per worker
-    /// and resets it between certificates (measured ~7× faster than a new stream per call, see performance.md).
-    /// @unchecked: a deflater is never shared; the issuer's pool hands each one to one caller at a time.
-    public final class Deflater: @unchecked Sendable {
-        private let compressor: NIOCompressor
-
-        /// Level 9: the smallest QR code. On a DCC-sized input zlib takes ~13 µs whatever the level, window or
-        /// strategy (measured, docs/performance.md): the cost is zlib's per-stream work, not the search.
-        public init(level: Int32 = 9) throws {
-            compressor = CompressionAlgorithm.zlib(configuration: .init(windowSize: 15, compressionLevel: level)).compressor
-            try compressor.startStream()
-        }
-
-        public func compress(_ bytes: [UInt8]) throws -> [UInt8] {
-            try compressor.resetStream()
-            var input = ByteBuffer(bytes: bytes)
-            var output = ByteBuffer()
-            output.reserveCapacity(compressor.maxSize(from: input))
-            try compressor.streamDeflate(from: &input, to: &output, flush: .finish)
-            return output.readBytes(length: output.readableBytes) ?? []
-        }
+    /// A zlib stream of `bytes`, compressed by the project's fixed-Huffman DEFLATE (`FixedHuffmanDeflate`: on a
+    /// certificate-sized input zlib's own per-stream work cost as much as the rest of issuing but the signature).
+    public static func compress(_ bytes: [UInt8]) -> [UInt8] {
+        FixedHuffmanDeflate.zlib(bytes)
     }
 
     public static func decompress(_ bytes: [UInt8], limit: Int = defaultLimit) throws(Failure) -> [UInt8] {

@@ -152,25 +152,15 @@ import Testing
 @Suite struct ZlibTests {
     @Test func roundTripAndDefences() throws {
         let text = Array(String(repeating: "Sở Y tế Đồng Nai ", count: 50).utf8)
-        let compressed = try Zlib.compress(text)
+        let compressed = Zlib.compress(text)
         #expect(try Zlib.decompress(compressed) == text)
         #expect(throws: Zlib.Failure.corrupt) { try Zlib.decompress(Array(compressed.dropLast(6))) }
         #expect(throws: Zlib.Failure.corrupt) { try Zlib.decompress(compressed + [0]) }
         #expect(throws: Zlib.Failure.notZlib) { try Zlib.decompress(text) }
-        // A bomb: 10 MB of zeros compresses to ~10 KB; expansion stops at the cap.
-        let bomb = try Zlib.compress([UInt8](repeating: 0, count: 10_000_000))
+        // A bomb (zlib's own: 10 MB of zeros in ~10 KB); expansion stops at the cap.
+        let bomb = try ReferenceZlib.compress([UInt8](repeating: 0, count: 10_000_000))
         #expect(bomb.count < 20_000)
         #expect(throws: Zlib.Failure.tooLarge(limit: Zlib.defaultLimit)) { try Zlib.decompress(bomb) }
-    }
-
-    /// A reused deflater gives the same stream as a new one for every input.
-    @Test func reusedDeflaterIsStateless() throws {
-        let deflater = try Zlib.Deflater()
-        for size in [0, 1, 100, 5000, 100] {
-            let input = (0..<size).map { UInt8(truncatingIfNeeded: $0 * 7) }
-            #expect(try deflater.compress(input) == Zlib.Deflater().compress(input))
-            #expect(try Zlib.decompress(deflater.compress(input)) == input)
-        }
     }
 }
 

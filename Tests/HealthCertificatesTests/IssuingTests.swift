@@ -155,8 +155,8 @@ import Testing
         #expect(codes("HC2:" + good.dropFirst(4)) == [.prefix])
         #expect(codes(String(good.dropFirst(4))) == [.prefix])
         #expect(codes("HC1:" + Base45.encode(Array("garbage, not compressed".utf8))) == [.zlib])
-        #expect(codes("HC1:" + Base45.encode(try Zlib.compress([UInt8](repeating: 0, count: 1_000_000)))) == [.zlib])
-        let deep = try Zlib.compress([UInt8](repeating: 0x81, count: 1000) + [0])
+        #expect(codes("HC1:" + Base45.encode(try ReferenceZlib.compress([UInt8](repeating: 0, count: 1_000_000)))) == [.zlib])
+        let deep = Zlib.compress([UInt8](repeating: 0x81, count: 1000) + [0])
         #expect(codes("HC1:" + Base45.encode(deep)) == [.cose])
         #expect(verifier.verify("HC1:" + Base45.encode(deep)).reasons.first?.detail.contains("deeper") == true)
         // Expired; not yet valid (beyond the clock-skew tolerance, and within it).
@@ -175,20 +175,20 @@ import Testing
         // Our kid, someone else's signature.
         let claims = DCCPayload.claims(payload: payload, issuer: "VN", issuedAt: now, expiresAt: now.addingTimeInterval(86400))
         let wrongKey = try COSESign1.signES256(payload: claims.encoded(), keyID: signer.keyID, key: P256.Signing.PrivateKey())
-        #expect(codes("HC1:" + Base45.encode(try Zlib.compress(wrongKey))) == [.badSignature])
+        #expect(codes("HC1:" + Base45.encode(Zlib.compress(wrongKey))) == [.badSignature])
         // A DSC whose EKU allows tests only, signing a recovery certificate by going around the issuer.
         let testOnly = try store.rotate(kinds: [.test])
         let recovery = Self.payloads { UVCI.random() }[1]
         let sneaky = try COSESign1.signES256(
             payload: DCCPayload.claims(payload: recovery, issuer: "VN", issuedAt: now, expiresAt: now.addingTimeInterval(86400)).encoded(),
             keyID: testOnly.keyID, key: store.currentSigner().1)
-        #expect(codes("HC1:" + Base45.encode(try Zlib.compress(sneaky)), with: DCCVerifier(trust: TrustList([signer, testOnly]))) == [.ekuMismatch])
+        #expect(codes("HC1:" + Base45.encode(Zlib.compress(sneaky)), with: DCCVerifier(trust: TrustList([signer, testOnly]))) == [.ekuMismatch])
         // A payload that breaks the schema is refused by the issuer, and flagged by the verifier.
         let broken = CBOR.map([(.text("ver"), .text("1.3.3")), (.text("dob"), .text("1987"))])
         #expect(throws: DCCIssuer.IssuingError.self) { try issuer.issue(payload: broken, issuedAt: now, expiresAt: now) }
         let signedBroken = try COSESign1.signES256(
             payload: DCCPayload.claims(payload: broken, issuer: "VN", issuedAt: now, expiresAt: now.addingTimeInterval(60)).encoded(),
             keyID: signer.keyID, key: key)
-        #expect(codes("HC1:" + Base45.encode(try Zlib.compress(signedBroken))) == [.schema])
+        #expect(codes("HC1:" + Base45.encode(Zlib.compress(signedBroken))) == [.schema])
     }
 }
