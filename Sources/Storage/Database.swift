@@ -48,24 +48,32 @@ public final class Database: Sendable {
             return Database(url: url, engine: .sqlite(writer: lease, readers: lease), logger: logger)
         case .sqliteFile(let path):
             let absolute = URL(fileURLWithPath: path).path
-            let writer = try await SQLiteConnection.open(storage: .file(path: absolute), logger: logger).get()
-            try await configure(writer, wal: true)
-            var readerConnections: [SQLiteConnection] = []
-            for _ in 0..<max(1, readers) {
-                let reader = try await SQLiteConnection.open(storage: .file(path: absolute), logger: logger).get()
-                try await configure(reader, wal: false)
-                readerConnections.append(reader)
-            }
-            var checkpointer: WALCheckpointer?
-            if backgroundCheckpoints {
+            // Everything opened so far is closed again if a later step fails (a locked file, a bad pragma): a
+            // failed open leaves no file handles behind.
+            var opened: [SQLiteConnection] = []
+            func connect(_ configure: (SQLiteConnection) async throws -> Void) async throws -> SQLiteConnection {
                 let connection = try await SQLiteConnection.open(storage: .file(path: absolute), logger: logger).get()
-                _ = try await connection.query("PRAGMA busy_timeout = 5000")
-                _ = try await writer.query("PRAGMA wal_autocheckpoint = \(WALCheckpointer.writerThreshold)")
-                checkpointer = WALCheckpointer(connection: connection, logger: logger)
+                opened.append(connection)
+                try await configure(connection)
+                return connection
             }
-            return Database(
-                url: url, engine: .sqlite(writer: ConnectionLease([writer]), readers: ConnectionLease(readerConnections)),
-                logger: logger, checkpointer: checkpointer)
+            do {
+                let writer = try await connect { try await configure($0, wal: true) }
+                var readerConnections: [SQLiteConnection] = []
+                for _ in 0..<max(1, readers) { readerConnections.append(try await connect { try await configure($0, wal: false) }) }
+                var checkpointer: WALCheckpointer?
+                if backgroundCheckpoints {
+                    let connection = try await connect { _ = try await $0.query("PRAGMA busy_timeout = 5000") }
+                    _ = try await writer.query("PRAGMA wal_autocheckpoint = \(WALCheckpointer.writerThreshold)")
+                    checkpointer = WALCheckpointer(connection: connection, logger: logger)
+                }
+                return Database(
+                    url: url, engine: .sqlite(writer: ConnectionLease([writer]), readers: ConnectionLease(readerConnections)),
+                    logger: logger, checkpointer: checkpointer)
+            } catch {
+                for connection in opened { try? await connection.close().get() }
+                throw error
+            }
         case .postgres(let host, let port, let username, let password, let database, let requireTLS):
             var configuration = PostgresClient.Configuration(
                 host: host, port: port, username: username, password: password, database: database,
