@@ -47,4 +47,18 @@ public struct RowReader {
         default: return try row.decode(column: column, as: Date?.self)
         }
     }
+
+    /// An instant exactly as stored, to bind back into a query (a keyset cursor): SQLite's REAL seconds as they are —
+    /// a trip through `Date` may change the last bit, and an equality test with it would then miss the row — and a
+    /// `Date` elsewhere (PostgreSQL's microseconds survive the trip).
+    public func storedInstant(_ column: String) throws -> any Encodable & Sendable {
+        if let sqlite {
+            switch sqlite.column(column) {
+            case .float(let value): return value
+            case .integer(let value): return Double(value)
+            default: break
+            }
+        }
+        return try row.decode(column: column, as: Date.self)
+    }
 }

@@ -5,7 +5,7 @@ import Foundation
 import FoundationXML
 #endif
 import Geography
-import Reporting
+@testable import Reporting
 import SQLKit
 import Storage
 import Testing
@@ -385,6 +385,67 @@ enum MapGeometryProbe {
             await #expect(throws: AccessDenied.self) { try await exports.open(.f0, area: "731", from: "2021-08-10", to: "2021-08-14", by: longKhanh, trace: w.trace) }
             await #expect(throws: AccessDenied.self) { try await exports.open(.contacts, area: "75", from: "2021-08-10", to: "2021-08-14", by: leader, trace: w.trace) }
             await #expect(throws: ValidationFailure.self) { try await exports.open(.f0, area: "75", from: "2021-08-14", to: "2021-08-10", by: w.admin, trace: w.trace) }
+        }
+    }
+}
+
+@Suite struct CheckInExportTests {
+    /// 12,001 check-ins of an area in one day, 7,000 of them at one instant and 3,000 at another (a factory gate at
+    /// shift change), with fractional seconds, beside check-ins elsewhere and on the next day: the export hands them
+    /// over in pages of at most `pageSize`, each exactly once, in time order — however many share an instant.
+    @Test(arguments: TestDatabases.kinds)
+    func checkInsComeInBoundedPagesWhateverTheirDensity(kind: DatabaseKind) async throws {
+        try await ReportingWorld.with(kind) { w in
+            let now = Date()
+            let dayStart = try #require(LocalDay.start("2021-08-10"))
+            try await w.db.bulkInsert("venues", columns: ["id", "token", "name", "name_folded", "venue_type", "address", "commune_code", "dwell_minutes",
+                                                          "status", "created_at", "updated_at"],
+                                      rows: [[.int(900), .text("tok-gate"), .text("Cổng KCN"), .text("cong kcn"), .text("business"), .text("KCN Amata"),
+                                              .text("25993"), .int(480), .text("approved"), .instant(now), .instant(now)]])
+            let people = (0..<50).map { i -> [BulkValue] in
+                [.int(Int64(2_000_000 + i)), .text("Công nhân \(i)"), .text("cong nhan \(i)"), .text("qr-w\(i)"), .text("25993"), .instant(now), .instant(now)]
+            }
+            try await w.db.bulkInsert("persons", columns: ["id", "full_name", "name_folded", "qr_token", "commune_code", "created_at", "updated_at"], rows: people)
+            let crowd = dayStart.addingTimeInterval(7 * 3600 + 0.123457)
+            var rows: [[BulkValue]] = []
+            var expected = Set<String>()
+            for i in 0..<12_301 {
+                let inArea = i < 12_001
+                let at: Date = switch i {
+                case ..<7_000: crowd
+                case ..<10_000: crowd.addingTimeInterval(0.5)
+                case ..<12_001: dayStart.addingTimeInterval(Double(i % 86_000) + 0.25)
+                case ..<12_151: dayStart.addingTimeInterval(86_400 + Double(i))  // the next day
+                default: crowd  // the same instant, another district
+                }
+                let id = String(format: "e%010d", (i * 7_919) % 1_000_003)
+                if inArea { expected.insert(id) }
+                rows.append([.text(id), .int(900), .int(Int64(2_000_000 + i % 50)), .text(i >= 12_151 ? "26071" : "25993"), .instant(at), .null, .instant(now)])
+            }
+            try await w.db.bulkInsert("checkins", columns: ["event_id", "venue_id", "person_id", "commune_code", "checked_in_at", "checked_out_at", "received_at"],
+                                      rows: rows)
+            let exports = ReportExports(database: w.db, statistics: Statistics(database: w.db, areas: AreaStore(database: w.db)))
+            let stream = try await exports.open(.checkins, area: "731", from: "2021-08-10", to: "2021-08-10", by: w.admin, trace: w.trace)
+            var sizes: [Int] = []
+            var ids: [String] = []
+            var times: [String] = []
+            try await stream.forEachPage { page in
+                sizes.append(page.count)
+                ids += page.map { $0[0] }
+                times += page.map { $0[1] }
+            }
+            #expect(sizes.allSatisfy { $0 <= ReportExports.pageSize } && sizes.count >= 3, "\(sizes)")
+            #expect(ids.count == expected.count && Set(ids) == expected, "every check-in of the area and day exactly once (\(ids.count) rows)")
+            #expect(times == times.sorted(), "in time order")
+
+            // With a cursor, the page is read along the time index (on SQLite only the rows of one instant are sorted).
+            if kind == .sqlite {
+                let query = ReportStream.checkInPage(after: .init(at: crowd.timeIntervalSince1970, eventID: "e0000000001"), from: dayStart,
+                                                     to: dayStart.addingTimeInterval(86_400), scope: ScopeFilter(scopeCode: "731"))
+                let plan = try await QueryPlan.lines(query, kind: .sqlite, analyzing: "checkins", on: w.db)
+                #expect(plan.contains { $0.contains("checkins_by_time") }, "\(plan)")
+                #expect(!plan.contains { $0.contains("TEMP B-TREE FOR ORDER BY") }, "no sort of the whole range: \(plan)")
+            }
         }
     }
 }
