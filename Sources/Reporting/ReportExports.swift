@@ -117,17 +117,22 @@ public struct ReportStream: Sendable {
         }
     }
 
-    /// Where a page of check-ins ended: the next starts after this (check-in time as stored, event id).
+    /// Where a page of check-ins ended: the next starts after this (check-in time as stored, tie-breaker).
     struct CheckInCursor: Sendable {
         let at: any Encodable & Sendable
-        let eventID: String
+        let tie: any Encodable & Sendable
     }
 
-    /// One page of an area's check-ins in [from, to), after `cursor`, in (check-in time, event id) order. The time
-    /// index gives the order; only rows sharing one instant are sorted by id (a plan test guards it).
-    static func checkInPage(after cursor: CheckInCursor?, from: Date, to: Date, scope: ScopeFilter) -> SQLQueryString {
+    /// The order within one instant: SQLite's rowid, which its time index already holds after the time (so a page is
+    /// read in index order, nothing sorted); the event id on PostgreSQL (an incremental sort of the ties).
+    static func tieBreaker(_ kind: DatabaseKind) -> String { kind == .sqlite ? "k.rowid" : "k.event_id" }
+
+    /// One page of an area's check-ins in [from, to), after `cursor`, in (check-in time, tie-breaker) order (a plan
+    /// test guards that SQLite reads it along the time index).
+    static func checkInPage(after cursor: CheckInCursor?, from: Date, to: Date, scope: ScopeFilter, kind: DatabaseKind) -> SQLQueryString {
+        let tie = tieBreaker(kind)
         var query: SQLQueryString = """
-            SELECT k.event_id, k.checked_in_at, k.checked_out_at, v.name AS venue, k.commune_code, p.full_name, p.phone
+            SELECT k.event_id, k.checked_in_at, k.checked_out_at, v.name AS venue, k.commune_code, p.full_name, p.phone, \(unsafeRaw: tie) AS tie
             FROM checkins k JOIN venues v ON v.id = k.venue_id JOIN persons p ON p.id = k.person_id
             WHERE k.checked_in_at < \(bind: to) AND \(scope.predicate("k.commune_code"))
             """
@@ -136,14 +141,14 @@ public struct ReportStream: Sendable {
             query.appendInterpolation(bind: cursor.at)
             query.appendInterpolation(unsafeRaw: " AND (k.checked_in_at > ")
             query.appendInterpolation(bind: cursor.at)
-            query.appendInterpolation(unsafeRaw: " OR k.event_id > ")
-            query.appendInterpolation(bind: cursor.eventID)
+            query.appendInterpolation(unsafeRaw: " OR \(tie) > ")
+            query.appendInterpolation(bind: cursor.tie)
             query.appendInterpolation(unsafeRaw: ")")
         } else {
             query.appendInterpolation(unsafeRaw: " AND k.checked_in_at >= ")
             query.appendInterpolation(bind: from)
         }
-        query.appendInterpolation(unsafeRaw: " ORDER BY k.checked_in_at, k.event_id LIMIT \(ReportExports.pageSize)")
+        query.appendInterpolation(unsafeRaw: " ORDER BY k.checked_in_at, \(tie) LIMIT \(ReportExports.pageSize)")
         return query
     }
 
@@ -152,12 +157,13 @@ public struct ReportStream: Sendable {
         switch kind {
         case .checkins:
             guard let start = LocalDay.start(from), let end = LocalDay.adding(1, to: to).flatMap(LocalDay.start) else { return }
-            // Pages of at most `pageSize` rows in (check-in time, event id) order, each starting after the last row of
+            // Pages of at most `pageSize` rows in (check-in time, tie-breaker) order, each starting after the last row of
             // the one before: however many check-ins fall in one minute (a factory's shift at its gate), a page is
             // bounded. (Windows of ten minutes read whole held a crowded district's peak in memory: +141 MB.)
             var cursor: CheckInCursor?
             while true {
-                let query = Self.checkInPage(after: cursor, from: start, to: end, scope: scope)
+                let query = Self.checkInPage(after: cursor, from: start, to: end, scope: scope, kind: database.kind)
+                let sqlite = database.kind == .sqlite
                 let page = try await reader.read { db in try await db.raw(query)
                     .all().map { sqlRow -> (row: [String], cursor: CheckInCursor) in
                     let row = RowReader(sqlRow)
@@ -165,7 +171,8 @@ public struct ReportStream: Sendable {
                     return ([id, try row.instant("checked_in_at").map(Self.clock) ?? "",
                              try row.instant("checked_out_at").map(Self.clock) ?? "", try row.text("venue") ?? "",
                              try row.text("commune_code") ?? "", try row.text("full_name") ?? "", try row.text("phone") ?? ""],
-                            CheckInCursor(at: try row.storedInstant("checked_in_at"), eventID: id))
+                            CheckInCursor(at: try row.storedInstant("checked_in_at"),
+                                          tie: sqlite ? try row.integer("tie") ?? 0 as any Encodable & Sendable : id))
                 } }
                 if !page.isEmpty { try await body(page.map(\.row)) }
                 guard page.count == ReportExports.pageSize, let last = page.last else { break }
