@@ -2,7 +2,8 @@ import CompressNIO
 import NIOCore
 
 /// The zlib container (RFC 1950) around DEFLATE, as the DCC pipeline needs it: compression when issuing (written in
-/// the project), and a capped, checked decompression when verifying (compress-nio) (a QR code is untrusted input; 64 KB is far above any real DCC).
+/// the project), and a capped, checked decompression when verifying (compress-nio; a QR code is untrusted input, and
+/// 64 KB is far above any real DCC).
 public enum Zlib {
     public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
         case notZlib

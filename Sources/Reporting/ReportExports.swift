@@ -161,22 +161,28 @@ public struct ReportStream: Sendable {
             // the one before: however many check-ins fall in one minute (a factory's shift at its gate), a page is
             // bounded. (Windows of ten minutes read whole held a crowded district's peak in memory: +141 MB.)
             var cursor: CheckInCursor?
+            let sqlite = database.kind == .sqlite
             while true {
                 let query = Self.checkInPage(after: cursor, from: start, to: end, scope: scope, kind: database.kind)
-                let sqlite = database.kind == .sqlite
-                let page = try await reader.read { db in try await db.raw(query)
-                    .all().map { sqlRow -> (row: [String], cursor: CheckInCursor) in
-                    let row = RowReader(sqlRow)
-                    let id = try row.text("event_id") ?? ""
-                    return ([id, try row.instant("checked_in_at").map(Self.clock) ?? "",
-                             try row.instant("checked_out_at").map(Self.clock) ?? "", try row.text("venue") ?? "",
-                             try row.text("commune_code") ?? "", try row.text("full_name") ?? "", try row.text("phone") ?? ""],
-                            CheckInCursor(at: try row.storedInstant("checked_in_at"),
-                                          tie: sqlite ? try row.integer("tie") ?? 0 as any Encodable & Sendable : id))
-                } }
-                if !page.isEmpty { try await body(page.map(\.row)) }
-                guard page.count == ReportExports.pageSize, let last = page.last else { break }
-                cursor = last.cursor
+                // The rows as text, and the cursor from the last one only (not a cursor per row).
+                let (page, next) = try await reader.read { db -> ([[String]], CheckInCursor?) in
+                    let rows = try await db.raw(query).all()
+                    let page = try rows.map { sqlRow -> [String] in
+                        let row = RowReader(sqlRow)
+                        return [try row.text("event_id") ?? "", try row.instant("checked_in_at").map(Self.clock) ?? "",
+                                try row.instant("checked_out_at").map(Self.clock) ?? "", try row.text("venue") ?? "",
+                                try row.text("commune_code") ?? "", try row.text("full_name") ?? "", try row.text("phone") ?? ""]
+                    }
+                    let next = try rows.last.map { sqlRow -> CheckInCursor in
+                        let row = RowReader(sqlRow)
+                        let tie: any Encodable & Sendable = sqlite ? try row.integer("tie") ?? 0 : try row.text("event_id") ?? ""
+                        return CheckInCursor(at: try row.storedInstant("checked_in_at"), tie: tie)
+                    }
+                    return (page, next)
+                }
+                if !page.isEmpty { try await body(page) }
+                guard page.count == ReportExports.pageSize, let next else { break }
+                cursor = next
             }
         case .f0, .contacts, .tests:
             var last: Int64 = 0
