@@ -71,7 +71,7 @@ public struct SessionStore: Sendable {
     }
 
     static func digest(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data(token.utf8)))
     }
 
     /// 32 bytes from the system's CSPRNG, base64url without padding.

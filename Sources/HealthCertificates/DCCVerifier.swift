@@ -1,4 +1,5 @@
 @preconcurrency import Crypto
+import Domain
 import Foundation
 
 /// Offline verification of an `HC1:` text, step by step (hcert spec §6, CERTIFICATES.md §1.4). Every failed check
@@ -147,5 +148,5 @@ public struct DCCVerifier: Sendable {
     }
 
     /// Lower-case hexadecimal, as kids are shown everywhere (logs, key files, the API).
-    public static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+    public static func hex(_ bytes: [UInt8]) -> String { Hex.string(bytes) }
 }

@@ -41,7 +41,7 @@ public enum UVCI {
     /// when the check character would be `/`, so that the identifier is one URL path segment.
     public static func random(country: String = "VN") -> String {
         while true {
-            let hex = (0..<16).map { _ in String(format: "%02X", UInt8.random(in: 0...255)) }.joined()
+            let hex = Hex.string((0..<16).map { _ in UInt8.random(in: 0...255) }, uppercase: true)
             let uvci = make(country: country, opaque: hex)
             if !uvci.hasSuffix("/") { return uvci }
         }

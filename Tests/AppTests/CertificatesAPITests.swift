@@ -270,13 +270,5 @@ import TestSupport
 }
 
 extension String {
-    var hexBytes: [UInt8] {
-        var out: [UInt8] = []
-        var index = startIndex
-        while index < endIndex, let next = self.index(index, offsetBy: 2, limitedBy: endIndex) {
-            if let byte = UInt8(self[index..<next], radix: 16) { out.append(byte) }
-            index = next
-        }
-        return out
-    }
+    var hexBytes: [UInt8] { Hex.decode(self) ?? [] }
 }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 @testable import HealthCertificates
 import Testing
@@ -196,7 +197,7 @@ import Testing
 }
 
 func bytes(_ hex: String) -> [UInt8] { Hex.decode(hex)! }
-func hexString(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+func hexString(_ bytes: [UInt8]) -> String { Hex.string(bytes) }
 
 @Suite struct SchemaPatternTests {
     /// Our pattern matcher agrees with Foundation's NSRegularExpression (ICU, which we did not write) on the DCC

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import HealthCertificates
 import TestSupport
@@ -153,21 +154,5 @@ import Testing
                 #expect(violations.isEmpty == shouldPass, "\(folder)/\(file.lastPathComponent): \(violations)")
             }
         }
-    }
-}
-
-enum Hex {
-    static func decode(_ text: String) -> [UInt8]? {
-        let chars = Array(text.utf8)
-        guard chars.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(chars.count / 2)
-        var index = 0
-        while index < chars.count {
-            guard let byte = UInt8(String(decoding: chars[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
-            out.append(byte)
-            index += 2
-        }
-        return out
     }
 }
