@@ -93,7 +93,7 @@ let package = Package(
             name: "ContactTracing",
             dependencies: ["Domain", "Storage", "Accounts", "People", .product(name: "SQLKit", package: "sql-kit"),
                            .product(name: "Logging", package: "swift-log")],
-            resources: [.copy("Resources/tracing-rules.json"), .copy("Resources/quarantine-rules.json")]
+            resources: [.copy("Resources/tracing-rules.json")]
         ),
         // Testing: samples (single and pooled), laboratory results, instrument messages (HL7 v2).
         .target(name: "Laboratory", dependencies: ["Domain", "Storage", "Accounts", "People", "ContactTracing",

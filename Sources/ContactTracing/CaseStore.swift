@@ -9,10 +9,11 @@ import Storage
 /// Every read of a case is audited; every change is audited in the same transaction.
 public struct CaseStore: Sendable {
     public let database: Database
-    public let quarantineRules: QuarantineRuleTable
+    /// The stored table by default, read in each transaction that computes a planned end.
+    public let quarantineRules: QuarantineRuleSource
     let gate: AccessGate
 
-    public init(database: Database, quarantineRules: QuarantineRuleTable) {
+    public init(database: Database, quarantineRules: QuarantineRuleSource = .stored) {
         self.database = database
         self.quarantineRules = quarantineRules
         self.gate = AccessGate(database: database)
@@ -36,9 +37,9 @@ public struct CaseStore: Sendable {
         }
         try await gate.require(principal, .manageCases, area: commune, entity: "case", entityID: nil, trace: trace)
         return try await database.write { db in
-            try await Aggregates.tracking(.cases, keys: [new.personId], on: db) {
+            _ = try await Aggregates.tracking(.cases, keys: [new.personId], on: db) {
                 try await Self.insert(person: new.personId, as: new.classification, commune: commune, facts: facts,
-                                      reason: new.reason ?? "opened", by: principal.accountID, rules: quarantineRules, now: now, on: db)
+                                      reason: new.reason ?? "opened", by: principal.accountID, rules: try await quarantineRules.table(on: db), now: now, on: db)
             }
             let record = try await Self.record(person: new.personId, on: db)!
             try await AuditLog.append(AuditEntry(principal: principal, action: "create:\(new.classification.rawValue)", entity: "case",
@@ -103,7 +104,7 @@ public struct CaseStore: Sendable {
         try check.check()
         return try await database.write { db in
             try await Aggregates.tracking(.cases, keys: [current.personId], on: db) {
-                try await Self.write(merged, of: current, now: now, rules: quarantineRules, on: db)
+                try await Self.write(merged, of: current, now: now, rules: try await quarantineRules.table(on: db), on: db)
             }
             try await AuditLog.append(AuditEntry(principal: principal, action: "update", entity: "case", entityID: String(id),
                                                  areaCode: current.communeCode, context: trace), on: db)
@@ -185,7 +186,7 @@ public struct CaseStore: Sendable {
         }
         return try await database.write { db in
             try await Aggregates.tracking(.cases, keys: [current.personId], on: db) {
-                try await Self.write(merged, of: current, classification: classification, now: now, rules: quarantineRules, on: db)
+                try await Self.write(merged, of: current, classification: classification, now: now, rules: try await quarantineRules.table(on: db), on: db)
                 let reported = classification == .f0 ? merged.confirmedOn! : LocalDay.string(now)
                 try await db.raw("UPDATE cases SET reported_on = \(bind: reported) WHERE id = \(bind: id)").run()
                 try await Self.history(id, classification, reason: reason, by: principal.accountID, now: now, on: db)
@@ -226,7 +227,7 @@ public struct CaseStore: Sendable {
         let final = facts
         return try await database.write { db in
             try await Aggregates.tracking(.cases, keys: [current.personId], on: db) {
-                try await Self.write(final, of: current, now: now, rules: quarantineRules, on: db)
+                try await Self.write(final, of: current, now: now, rules: try await quarantineRules.table(on: db), on: db)
             }
             try await db.raw("UPDATE cases SET follow_up = \(bind: followUp.rawValue) WHERE id = \(bind: id)").run()
             try await db.raw("""

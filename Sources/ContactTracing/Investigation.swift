@@ -334,8 +334,9 @@ public struct Investigation: Sendable {
         guard let contactClass = source.classification.contactsAre else {
             throw CaseConflict("Case \(caseID) is \(source.classification.rawValue): its contacts cannot be confirmed.")
         }
-        let rules = cases.quarantineRules
+        let ruleSource = cases.quarantineRules
         return try await database.write { db in
+            let rules = try await ruleSource.table(on: db)
             guard try await db.raw("SELECT 1 AS hit FROM trace_runs WHERE id = \(bind: request.runId) AND case_id = \(bind: caseID)").first() != nil else {
                 throw NotATraceRun(runID: request.runId)
             }

@@ -51,10 +51,3 @@ func resource(_ name: String) throws -> URL {
     }
     return url
 }
-
-extension QuarantineRuleTable {
-    /// The bundled table (national guidance 2021), validated.
-    public static func bundled() throws -> QuarantineRuleTable {
-        try QuarantineRuleTable(JSONDecoder().decode([QuarantineRule].self, from: Data(contentsOf: try resource("quarantine-rules"))))
-    }
-}

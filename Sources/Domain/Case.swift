@@ -64,16 +64,16 @@ public struct QuarantineRule: Codable, Sendable, Equatable {
     /// Vaccination status the rule is for. `any` applies unless a rule for the specific status exists.
     public enum Vaccination: String, Codable, Sendable { case any, yes, no }
 
-    public let classification: Classification
-    public let setting: QuarantineSetting
-    public let vaccinated: Vaccination
-    public let days: Int
-    public let effectiveFrom: String
-    public let effectiveTo: String?
-    public let document: String
+    public var classification: Classification
+    public var setting: QuarantineSetting
+    public var vaccinated: Vaccination
+    public var days: Int
+    public var effectiveFrom: String
+    public var effectiveTo: String?
+    public var document: String
 
     public init(classification: Classification, setting: QuarantineSetting, vaccinated: Vaccination, days: Int,
-                effectiveFrom: String, effectiveTo: String?, document: String) {
+                effectiveFrom: String, effectiveTo: String? = nil, document: String) {
         self.classification = classification
         self.setting = setting
         self.vaccinated = vaccinated
@@ -83,7 +83,7 @@ public struct QuarantineRule: Codable, Sendable, Equatable {
         self.document = document
     }
 
-    func applies(on day: String) -> Bool { effectiveFrom <= day && effectiveTo.map { day <= $0 } ?? true }
+    public func applies(on day: String) -> Bool { effectiveFrom <= day && effectiveTo.map { day <= $0 } ?? true }
 }
 
 /// A validated set of quarantine rules. Two rules for the same class, setting and vaccination whose dates overlap

@@ -24,7 +24,7 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         case .epidemiologist:
             return [.readAreas, .readDashboards, .announceRiskLevels, .readPersons, .writePersons, .readVenues, .readCheckIns, .followUpDeclarations,
                     .readCases, .manageCases, .traceCases, .followUpCases, .issueCertificates, .manageCertificates, .readTests,
-                    .readTravel, .manageCheckpoints, .manageSites, .manageZones]
+                    .readTravel, .manageCheckpoints, .manageSites, .manageZones, .manageQuarantineRules]
         case .districtOfficer:
             return [.readAreas, .readDashboards, .announceRiskLevels, .readPersons, .writePersons, .readVenues, .manageVenues, .readCheckIns,
                     .followUpDeclarations, .readCases, .manageCases, .traceCases, .followUpCases, .issueCertificates, .manageCertificates,
@@ -109,4 +109,6 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case manageSites = "sites.manage"
     /// Record, edit and lift lockdown zones (vùng phong tỏa) in the area.
     case manageZones = "zones.manage"
+    /// Add, end and withdraw the province's quarantine rules (whole-province accounts only).
+    case manageQuarantineRules = "quarantine_rules.manage"
 }

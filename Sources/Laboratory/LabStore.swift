@@ -12,11 +12,12 @@ import Storage
 public struct LabStore: Sendable {
     public let database: Database
     let gate: AccessGate
-    let quarantineRules: QuarantineRuleTable
+    /// The stored table by default, read in each transaction that may open or change a case.
+    let quarantineRules: QuarantineRuleSource
     /// Revokes what a corrected result invalidates (certificates); none in stores built without signing.
     let followUp: (any CorrectionFollowUp)?
 
-    public init(database: Database, quarantineRules: QuarantineRuleTable, followUp: (any CorrectionFollowUp)? = nil) {
+    public init(database: Database, quarantineRules: QuarantineRuleSource = .stored, followUp: (any CorrectionFollowUp)? = nil) {
         self.database = database
         self.gate = AccessGate(database: database)
         self.quarantineRules = quarantineRules
@@ -187,9 +188,9 @@ public struct LabStore: Sendable {
         let sample = try await require(tube)
         try await gate.require(principal, .recordResults, area: sample.communeCode, entity: "sample", entityID: tube, trace: trace)
         let pending = try Self.pending(sample, input, source: source, messageId: messageId, now: now)
-        let rules = quarantineRules
+        let ruleSource = quarantineRules
         try await database.write { db in
-            try await Self.apply([pending], by: principal, rules: rules, now: now, on: db)
+            try await Self.apply([pending], by: principal, rules: try await ruleSource.table(on: db), now: now, on: db)
             try await AuditLog.append(AuditEntry(principal: principal, action: "result:\(input.result.rawValue)", entity: "sample", entityID: tube,
                                                  areaCode: sample.communeCode, context: trace), on: db)
         }
@@ -323,7 +324,7 @@ public struct LabStore: Sendable {
             }
         }
         var scope = BatchScope(gate: gate, principal: principal, permission: .recordResults, entity: "sample", trace: trace)
-        let rules = quarantineRules
+        let ruleSource = quarantineRules
         for start in stride(from: 0, to: parsed.count, by: 1000) {
             let chunk = parsed[start..<min(start + 1000, parsed.count)]
             let samples = try await samples(tubes: chunk.map(\.result.tubeBarcode))
@@ -363,6 +364,7 @@ public struct LabStore: Sendable {
             }
             let followUp = followUp
             let revoked = try await database.write { db in
+                let rules = try await ruleSource.table(on: db)
                 try await Self.apply(pending, by: principal, rules: rules, now: now, on: db)
                 try await AuditLog.append(AuditEntry(principal: principal, action: "import_results", entity: "sample",
                                                      entityID: "\(pending.count) tubes", context: trace), on: db)

@@ -57,11 +57,11 @@ extension LabStore {
         let reason = try Self.validated(input, now: now)
         let sample = try await require(tube)
         try await gate.require(principal, .recordResults, area: sample.communeCode, entity: "sample", entityID: tube, trace: trace)
-        let rules = quarantineRules
+        let ruleSource = quarantineRules
         let followUp = followUp
         let effects = try await database.write { db in
             let effects = try await Self.applyCorrection(sample, input, reason: reason, source: source, messageId: messageId, by: principal,
-                                                         rules: rules, followUp: followUp, now: now, on: db)
+                                                         rules: try await ruleSource.table(on: db), followUp: followUp, now: now, on: db)
             try await AuditLog.append(AuditEntry(principal: principal, action: "result_correction:\(effects.previous.rawValue)>\(input.result.rawValue)",
                                                  entity: "sample", entityID: tube, areaCode: sample.communeCode, context: trace), on: db)
             return effects

@@ -62,7 +62,7 @@ struct BenchLabCommand: AsyncParsableCommand {
              "OBX|2|NM|94509-7^E gene Ct^LN||\(index % 20 == 0 ? "24.5" : "0")|{Ct}|||||F"].joined(separator: "\r")
         }.joined(separator: "\r")
 
-        let store = LabStore(database: db, quarantineRules: try QuarantineRuleTable.bundled())
+        let store = LabStore(database: db)
         let clock = ContinuousClock()
         let started = clock.now
         let outcomes = try await store.importHL7(text, by: account.principal, trace: .cli("bench-lab"))

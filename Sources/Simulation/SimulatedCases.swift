@@ -33,7 +33,7 @@ extension Simulator {
         let sampleBase = try await database.read { db in
             try await db.raw("SELECT COALESCE(MAX(id), 0) + 1 AS n FROM samples").first()!.decode(column: "n", as: Int64.self)
         }
-        let rules = try QuarantineRuleTable.bundled()
+        let rules = try await database.read { try await QuarantineRuleBook.table(on: $0) }
         let total = epidemic.confirmed.reduce(0) { $0 + $1.count } + epidemic.quarantined.reduce(0) { $0 + $1.count }
         progress.begin("cases", total: total)
         var rng = SimRandom(seed: options.seed).fork(4)

@@ -60,5 +60,6 @@ public enum Migrations {
         M0013_ResultCorrections.migration,
         M0014_LockdownZones.migration,
         M0015_TraceCandidatesByRank.migration,
+        M0016_QuarantineRules.migration,
     ]
 }

@@ -55,7 +55,7 @@ import TestSupport
                                       communeCode: commune732, symptoms: [.fever], exposures: [], travel: nil)).id
             let (cdc, _) = try await app.account(.epidemiologist, area: "75")
             let persons = PersonRegistry(database: app.database)
-            let cases = CaseStore(database: app.database, quarantineRules: try .bundled())
+            let cases = CaseStore(database: app.database)
             func f0(_ name: String, _ id: String, _ commune: String) async throws -> (person: Int64, case: Int64) {
                 let person = try await persons.create(NewPerson(fullName: name, idNumber: id, communeCode: commune), by: cdc.principal,
                                                       trace: .cli("test"))
@@ -74,7 +74,7 @@ import TestSupport
             let recovered732 = try await CertificatesAPITests.recoveredCase(app, by: cdc.principal, name: "Khỏi 732", id: "075000000012", commune: commune732)
             // A tube for the slip route, taken in 25993.
             let sampler = try await app.account(.sampler, area: "25993", username: "matrix-sampler").0
-            _ = try await LabStore(database: app.database, quarantineRules: try .bundled()).collect(
+            _ = try await LabStore(database: app.database).collect(
                 NewSample(tubeBarcode: "T-SLIP", personIds: [case731.person], method: .rtPCR, specimenType: "np_swab"),
                 by: sampler.principal, trace: .cli("test"))
             // A checkpoint in 732 with one vehicle bound for 732, for the travel routes.

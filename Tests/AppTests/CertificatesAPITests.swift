@@ -24,7 +24,7 @@ import TestSupport
         facts.confirmedOn = LocalDay.adding(-daysAgo, to: LocalDay.string(Date()))
         facts.outcome = outcome
         facts.outcomeOn = outcome == nil ? nil : LocalDay.string(Date())
-        let opened = try await CaseStore(database: app.database, quarantineRules: try .bundled())
+        let opened = try await CaseStore(database: app.database)
             .open(NewCase(personId: person.id, classification: classification, facts: classification == .f0 ? facts : CaseFacts()),
                   by: principal, trace: .cli("test"))
         return (person.id, opened.id)
@@ -187,7 +187,7 @@ import TestSupport
                                                       phone: "0912345678")
             _ = try await Self.recoveredCase(app, by: cdcAccount.principal, name: "Lâu Rồi", id: "075187000022", commune: "25993", daysAgo: 400)
             _ = try await Self.recoveredCase(app, by: cdcAccount.principal, name: "Chưa Khỏi", id: "075187000023", commune: "25993", outcome: nil)
-            let service = try CertificateService(database: app.database, cases: CaseStore(database: app.database, quarantineRules: try .bundled()),
+            let service = try CertificateService(database: app.database, cases: CaseStore(database: app.database),
                                                  keys: KeyStore(directory: TestApp.keys), rules: .bundled())
             #expect(try await service.issuePending(linkBase: "https://sentinel.example") == 1)
             #expect(try await service.issuePending(linkBase: "https://sentinel.example") == 0)

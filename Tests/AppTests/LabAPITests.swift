@@ -174,7 +174,7 @@ import TestSupport
             let (_, otherLab) = try await app.account(.lab, area: "732")
             let people = try await Self.people(app, by: cdcAccount.principal, count: 4, prefix: "22")
             // Person 1 is already an F1 contact; person 3 is in a negative pool with person 2.
-            _ = try await CaseStore(database: app.database, quarantineRules: try .bundled())
+            _ = try await CaseStore(database: app.database)
                 .open(NewCase(personId: people[1], classification: .f1), by: cdcAccount.principal, trace: .cli("test"))
             for (tube, ids) in [("SINGLE-0", [people[0]]), ("SINGLE-1", [people[1]]), ("POOL-23", [people[2], people[3]])] {
                 let list = ids.map(String.init).joined(separator: ",")

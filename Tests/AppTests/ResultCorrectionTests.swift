@@ -45,7 +45,7 @@ import TestSupport
             var quarantine = CaseFacts()
             quarantine.quarantineSetting = .home
             quarantine.quarantineStart = LocalDay.adding(-2, to: LocalDay.string(Date()))
-            _ = try await CaseStore(database: app.database, quarantineRules: try .bundled())
+            _ = try await CaseStore(database: app.database)
                 .open(NewCase(personId: p[1], classification: .f1, facts: quarantine), by: cdcAccount.principal, trace: .cli("test"))
             let tubes: [(String, [Int64], String)] = [
                 ("CORR-A", [p[0]], "positive"), ("CORR-E", [p[0]], "positive"),   // p0: two positive tests
@@ -73,7 +73,7 @@ import TestSupport
             var recovered = CaseFacts()
             recovered.outcome = .recovered
             recovered.outcomeOn = LocalDay.string(Date())
-            _ = try await CaseStore(database: app.database, quarantineRules: try .bundled()).update(p5case.id, facts: recovered, by: cdcAccount.principal,
+            _ = try await CaseStore(database: app.database).update(p5case.id, facts: recovered, by: cdcAccount.principal,
                                                                                                     trace: .cli("test"))
             let (recoveryStatus, recovery, _) = try await call(client, .post, "/api/v1/certificates", token: cdc,
                                                                body: #"{"kind":"recovery","sourceId":"\#(p5case.id)"}"#)

@@ -33,7 +33,7 @@ struct Province {
                 try await accounts.createAsOperator(NewAccount(username: name, displayName: name, password: "long-enough-pw", role: role, scopeCode: scope),
                                                     trace: .cli("test")).principal
             }
-            let cases = CaseStore(database: db, quarantineRules: try .bundled())
+            let cases = CaseStore(database: db)
             return try await body(Province(
                 db: db, people: PersonRegistry(database: db), cases: cases,
                 investigation: Investigation(database: db, engine: TracingEngine(rules: try .bundled()), cases: cases),
@@ -270,8 +270,13 @@ struct Province {
         }
     }
 
-    @Test func quarantineRulesPickTheDocumentInForce() throws {
-        let rules = try QuarantineRuleTable.bundled()
+    @Test func quarantineRulesPickTheDocumentInForce() async throws {
+        // The table every installation starts with (migration 16): the 2021 guidance.
+        let rules = try await TestDatabases.with(.sqlite) { db in
+            try await Migrator().migrate(db)
+            return try await db.read { try await QuarantineRuleBook.table(on: $0) }
+        }
+        #expect(rules.rules.count == 3)
         #expect(rules.plannedEnd(for: .f1, setting: .centralised, vaccinated: nil, start: "2021-08-10")?.end == "2021-08-23")
         #expect(rules.plannedEnd(for: .f1, setting: .home, vaccinated: true, start: "2021-12-01")?.rule.days == 14, "before Dispatch 10696")
         #expect(rules.plannedEnd(for: .f1, setting: .home, vaccinated: true, start: "2021-12-20")?.rule.days == 7)

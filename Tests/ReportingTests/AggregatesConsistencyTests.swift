@@ -251,7 +251,7 @@ struct ReportingWorld {
             let accounts = AccountStore(database: db, hasher: PasswordHasher(cost: 4))
             let admin = try await accounts.createAsOperator(
                 NewAccount(username: "cdc", displayName: "CDC", password: "long-enough-pw", role: .admin, scopeCode: "75"), trace: .cli("test")).principal
-            let cases = CaseStore(database: db, quarantineRules: try .bundled())
+            let cases = CaseStore(database: db)
             let travel = TravelStore(database: db)
             let checkpoint = try await travel.createCheckpoint(NewCheckpoint(code: "BH-1", name: "Chốt", communeCode: "26068"), by: admin,
                                                                trace: .cli("test")).id
@@ -259,7 +259,7 @@ struct ReportingWorld {
                 db: db, admin: admin, communes: ["25993", "26002", "26071", "26470"], checkins: CheckInStore(database: db),
                 declarations: DeclarationStore(database: db, rules: try DeclarationStore.bundledRules()), cases: cases,
                 investigation: Investigation(database: db, engine: TracingEngine(rules: try .bundled()), cases: cases),
-                lab: LabStore(database: db, quarantineRules: try .bundled()), travel: travel, checkpoint: checkpoint))
+                lab: LabStore(database: db), travel: travel, checkpoint: checkpoint))
         }
     }
 

@@ -173,10 +173,10 @@ import TestSupport
                         """).run()
                 }
             }
-            _ = try await LabStore(database: s.w.db, quarantineRules: try .bundled()).createSite(
+            _ = try await LabStore(database: s.w.db).createSite(
                 NewTestSite(name: "Trạm Y tế Trảng Dài", kind: "fixed", communeCode: "25993", latitude: 10.981, longitude: 106.862), by: s.w.admin, trace: t)
             await #expect(throws: ValidationFailure.self) {
-                try await LabStore(database: s.w.db, quarantineRules: try .bundled()).createSite(
+                try await LabStore(database: s.w.db).createSite(
                     NewTestSite(name: "Nửa tọa độ", kind: "fixed", communeCode: "25993", latitude: 10.98), by: s.w.admin, trace: t)
             }
 

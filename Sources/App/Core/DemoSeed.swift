@@ -127,7 +127,7 @@ public enum DemoSeed {
     /// Two sampling sites in Trảng Dài: the health station takes bookings (20 an hour), the mobile team does not.
     static func seedTestSites(_ accounts: AccountStore) async throws {
         guard let station = try await accounts.listAll().first(where: { $0.username == "demo-commune-officer" })?.principal else { return }
-        let lab = LabStore(database: accounts.database, quarantineRules: try .bundled())
+        let lab = LabStore(database: accounts.database)
         let trace = RequestTrace.cli("serve --demo")
         _ = try await lab.createSite(NewTestSite(name: "Trạm Y tế phường Trảng Dài", kind: "fixed", communeCode: "25993", address: "Khu phố 4",
                                                  opens: "07:00", closes: "17:00", slotMinutes: 60, slotCapacity: 20,

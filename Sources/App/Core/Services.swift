@@ -29,6 +29,8 @@ public struct Services: Sendable {
     public let travel: TravelStore
     public let persons: PersonRegistry
     public let cases: CaseStore
+    /// The quarantine rule table, as the CDC keeps it.
+    public let quarantineRules: QuarantineRuleBook
     public let investigation: Investigation
     public let clusters: ClusterStore
     public let notices: ExposureNotices
@@ -61,9 +63,10 @@ public struct Services: Sendable {
         self.declarations = DeclarationStore(database: database, rules: (try? DeclarationStore.bundledRules()) ?? [])
         self.travel = TravelStore(database: database, vintage: config.vintage)
         self.persons = PersonRegistry(database: database)
-        // The tracing and quarantine rules ship inside the binary and the tests load and validate them: failing to read
-        // them is a broken build, so it stops the start rather than running without rules.
-        self.cases = CaseStore(database: database, quarantineRules: try! QuarantineRuleTable.bundled())
+        // Quarantine rules are the stored table the CDC keeps (`quarantineRules`). The tracing rules ship inside the
+        // binary and the tests load and validate them: failing to read them is a broken build, so it stops the start.
+        self.cases = CaseStore(database: database)
+        self.quarantineRules = QuarantineRuleBook(database: database)
         let tracing = try! TracingRules.bundled()
         self.investigation = Investigation(database: database, engine: TracingEngine(rules: tracing), cases: cases)
         self.clusters = ClusterStore(database: database)
@@ -90,7 +93,6 @@ public struct Services: Sendable {
         let certificateRules = try CertificateRules.bundled()
         self.certificates = try CertificateService(database: database, cases: cases, keys: keys,
                                                    rules: config.training ? certificateRules.forTraining() : certificateRules)
-        self.lab = LabStore(database: database, quarantineRules: try! QuarantineRuleTable.bundled(),
-                            followUp: CertificateWithdrawal(certificates: certificates))
+        self.lab = LabStore(database: database, followUp: CertificateWithdrawal(certificates: certificates))
     }
 }
