@@ -74,6 +74,7 @@ public enum SentinelApplication {
         LabController(services: services, catalogue: pages.catalogue).register(on: router)
         ReportingController(services: services, catalogue: pages.catalogue).register(on: router)
         ZonesController(services: services).register(on: router)
+        QuarantineRulesController(services: services).register(on: router)
 
         SessionPages(services: services, pages: pages, demoAccounts: config.demo ? DemoSeed.accounts : []).register(on: router)
         HomePage(services: services, pages: pages).register(on: router)
@@ -93,6 +94,7 @@ public enum SentinelApplication {
         NoticePages(services: services, pages: pages).register(on: router)
         DashboardPages(services: services, pages: pages).register(on: router)
         ZonePages(services: services, pages: pages).register(on: router)
+        QuarantineRulePages(services: services, pages: pages).register(on: router)
         ReportPages(services: services, pages: pages).register(on: router)
         return router
     }
