@@ -160,6 +160,13 @@ public struct Investigation: Sendable {
                 """).first()!
             let runID = try row.decode(column: "id", as: Int64.self)
             try await Self.store(outcome.candidates, run: runID, on: db)
+            for p in outcome.presences {
+                try await db.raw("""
+                    INSERT INTO trace_run_presences (run_id, venue_id, present_from, present_to)
+                    VALUES (\(bind: runID), \(bind: p.venueId), \(bind: p.from), \(bind: p.to))
+                    ON CONFLICT DO NOTHING
+                    """).run()
+            }
             if record.classification == .f0 {
                 for p in outcome.presences {
                     try await db.raw("""
@@ -279,7 +286,14 @@ public struct Investigation: Sendable {
                     evidence: try EvidenceCodec.decode(try row.decode(column: "evidence", as: String.self))))
                 decisions[person] = try row.decode(column: "decision", as: String.self)
             }
-            let venueIDs = Array(Set(candidates.flatMap { $0.evidence.map(\.venueId) }))
+            let presences = try await db.raw("""
+                SELECT venue_id, present_from, present_to FROM trace_run_presences WHERE run_id = \(bind: runID) ORDER BY present_from, venue_id
+                """).all().map {
+                IndexPresence(venueId: try $0.decode(column: "venue_id", as: Int64.self), from: try $0.decode(column: "present_from", as: Date.self),
+                              to: try $0.decode(column: "present_to", as: Date.self))
+            }
+            // The places of the case's presences are named even when no candidate on this page met it there.
+            let venueIDs = Array(Set(candidates.flatMap { $0.evidence.map(\.venueId) } + presences.map(\.venueId)))
             var venues: [Int64: VenueFacts] = [:]
             if !venueIDs.isEmpty {
                 for row in try await db.raw("SELECT id, name, venue_type, dwell_minutes FROM venues WHERE id IN (\(binds: venueIDs))").all() {
@@ -289,15 +303,9 @@ public struct Investigation: Sendable {
                                             dwellMinutes: try row.decode(column: "dwell_minutes", as: Int.self))
                 }
             }
-            let presences = try await db.raw("""
-                SELECT venue_id, exposed_from, exposed_to FROM venue_exposures WHERE case_id = \(bind: caseID) ORDER BY exposed_from
-                """).all().map {
-                IndexPresence(venueId: try $0.decode(column: "venue_id", as: Int64.self), from: try $0.decode(column: "exposed_from", as: Date.self),
-                              to: try $0.decode(column: "exposed_to", as: Date.self))
-            }
             let window = DateInterval(start: try run.decode(column: "window_from", as: Date.self), end: try run.decode(column: "window_to", as: Date.self))
             return try await Self.describe(run: runID, case: caseID, window: window, margin: try run.decode(column: "margin_minutes", as: Int.self),
-                                           presences: presences.filter { window.intersects(DateInterval(start: $0.from, end: $0.to)) },
+                                           presences: presences,
                                            venues: venues, candidates: candidates, decisions: decisions, total: total, matching: matching,
                                            page: page, on: db)
         }

@@ -184,6 +184,7 @@ extension Simulator {
         let cases: SQLQueryString = "SELECT id FROM cases WHERE person_id >= \(bind: personBase)"
         try await db.raw("DELETE FROM trace_candidates WHERE run_id IN (SELECT id FROM trace_runs WHERE case_id IN (\(cases)))").run()
         try await db.raw("DELETE FROM trace_candidates WHERE person_id >= \(bind: personBase)").run()
+        try await db.raw("DELETE FROM trace_run_presences WHERE run_id IN (SELECT id FROM trace_runs WHERE case_id IN (\(cases)))").run()
         try await db.raw("DELETE FROM trace_runs WHERE case_id IN (\(cases))").run()
         for table in ["case_sources", "case_classifications", "case_events", "venue_exposures", "declared_contacts"] {
             try await db.raw("DELETE FROM \(ident: table) WHERE case_id IN (\(cases))").run()

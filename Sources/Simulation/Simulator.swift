@@ -475,6 +475,7 @@ public struct Simulator: Sendable {
             try await Self.removeRecords(personBase: personBase, on: db)
             try await db.raw("DELETE FROM checkins WHERE person_id >= \(bind: personBase) OR venue_id >= \(bind: venueBase)").run()
             try await db.raw("DELETE FROM venue_exposures WHERE venue_id >= \(bind: venueBase)").run()
+            try await db.raw("DELETE FROM trace_run_presences WHERE venue_id >= \(bind: venueBase)").run()
             try await db.raw("DELETE FROM person_phones WHERE person_id >= \(bind: personBase)").run()
             try await db.raw("DELETE FROM health_declarations WHERE person_id >= \(bind: personBase)").run()
             try await Self.removeTravel(fromDay: 0, on: db)

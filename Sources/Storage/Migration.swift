@@ -61,5 +61,6 @@ public enum Migrations {
         M0014_LockdownZones.migration,
         M0015_TraceCandidatesByRank.migration,
         M0016_QuarantineRules.migration,
+        M0017_TraceRunPresences.migration,
     ]
 }

@@ -101,6 +101,18 @@ struct Province {
             #expect(try await w.count("outbox WHERE template = 'contact_notice'") == 1, "only Bình has a phone")
             #expect(try await w.count("case_sources WHERE source_case_id = \(f0.id)") == 2)
 
+            // The stored run shows the F0's presences as computed; an F1's run (tracing F2) shows the F1's own, though only
+            // F0 places are flagged for the public notice.
+            let stored = try await w.investigation.run(run.runId, of: f0.id, by: w.cdc, trace: w.trace)
+            #expect(stored.presences.map(\.venueId) == [market.id] && stored.presences.map(\.name) == ["Chợ Trảng Dài"])
+            #expect(stored.presences.map { Int($0.from.timeIntervalSince1970) } == run.presences.map { Int($0.from.timeIntervalSince1970) })
+            let f1Run = try await w.investigation.trace(binhCase.id, by: w.cdc, trace: w.trace)
+            #expect(f1Run.presences.map(\.venueId) == [market.id], "\(f1Run.presences)")
+            let f1Stored = try await w.investigation.run(f1Run.runId, of: binhCase.id, by: w.cdc, trace: w.trace)
+            #expect(f1Stored.presences.map(\.venueId) == [market.id] && f1Stored.presences.first?.name == "Chợ Trảng Dài")
+            #expect(f1Stored.presences.map { Int($0.to.timeIntervalSince1970) } == f1Run.presences.map { Int($0.to.timeIntervalSince1970) })
+            #expect(try await w.count("venue_exposures WHERE case_id = \(binhCase.id)") == 0)
+
             // Confirming twice changes nothing.
             _ = try await w.investigation.decide(f0.id, ContactDecision(runId: run.runId, personIds: [binh.id], decision: .confirmed),
                                                  by: w.cdc, trace: w.trace)
