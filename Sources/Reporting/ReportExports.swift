@@ -124,13 +124,25 @@ public struct ReportStream: Sendable {
     }
 
     /// The order within one instant: SQLite's rowid, which its time index already holds after the time (so a page is
-    /// read in index order, nothing sorted); the event id on PostgreSQL (an incremental sort of the ties).
-    static func tieBreaker(_ kind: DatabaseKind) -> String { kind == .sqlite ? "k.rowid" : "k.event_id" }
+    /// read in index order, nothing sorted); the event id on PostgreSQL (an incremental sort of the ties). The column
+    /// and how its value is read back for the cursor are decided here only.
+    enum TieBreaker {
+        case rowid, eventID
+
+        init(_ kind: DatabaseKind) { self = kind == .sqlite ? .rowid : .eventID }
+
+        var column: String { self == .rowid ? "k.rowid" : "k.event_id" }
+
+        /// The selected `tie` column of a row, as the next page's query binds it.
+        func value(of row: RowReader) throws -> any Encodable & Sendable {
+            self == .rowid ? try row.integer("tie") ?? 0 : try row.text("tie") ?? ""
+        }
+    }
 
     /// One page of an area's check-ins in [from, to), after `cursor`, in (check-in time, tie-breaker) order (a plan
     /// test guards that SQLite reads it along the time index).
     static func checkInPage(after cursor: CheckInCursor?, from: Date, to: Date, scope: ScopeFilter, kind: DatabaseKind) -> SQLQueryString {
-        let tie = tieBreaker(kind)
+        let tie = TieBreaker(kind).column
         var query: SQLQueryString = """
             SELECT k.event_id, k.checked_in_at, k.checked_out_at, v.name AS venue, k.commune_code, p.full_name, p.phone, \(unsafeRaw: tie) AS tie
             FROM checkins k JOIN venues v ON v.id = k.venue_id JOIN persons p ON p.id = k.person_id
@@ -161,7 +173,7 @@ public struct ReportStream: Sendable {
             // the one before: however many check-ins fall in one minute (a factory's shift at its gate), a page is
             // bounded. (Windows of ten minutes read whole held a crowded district's peak in memory: +141 MB.)
             var cursor: CheckInCursor?
-            let sqlite = database.kind == .sqlite
+            let tieBreaker = TieBreaker(database.kind)
             while true {
                 let query = Self.checkInPage(after: cursor, from: start, to: end, scope: scope, kind: database.kind)
                 // The rows as text, and the cursor from the last one only (not a cursor per row).
@@ -175,8 +187,7 @@ public struct ReportStream: Sendable {
                     }
                     let next = try rows.last.map { sqlRow -> CheckInCursor in
                         let row = RowReader(sqlRow)
-                        let tie: any Encodable & Sendable = sqlite ? try row.integer("tie") ?? 0 : try row.text("event_id") ?? ""
-                        return CheckInCursor(at: try row.storedInstant("checked_in_at"), tie: tie)
+                        return CheckInCursor(at: try row.storedInstant("checked_in_at"), tie: try tieBreaker.value(of: row))
                     }
                     return (page, next)
                 }
