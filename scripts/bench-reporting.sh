@@ -5,7 +5,8 @@
 #  2. through HTTP: GET /api/v1/dashboard and /api/v1/maps/…svg (wrk, 2 connections, p50/p95/p99);
 #  3. a large CSV export streamed (check-ins of one district over one day), rows/s and the server's memory growth.
 # Usage: scripts/bench-reporting.sh [seconds, default 15]   PROVINCE=sqlite://… (default .bench/province.sqlite, from bench-tracing.sh)
-#        EXPORT_ONLY=1 runs part 3 alone.
+#        EXPORT_ONLY=1 runs part 3 alone. EXPORT_AREA=75 exports the whole province (default 731, Biên Hòa): a smaller
+#        simulated province (--people 1000000) has a million check-ins a day only province-wide.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-15}
@@ -18,6 +19,7 @@ if [ "${EXPORT_ONLY:-0}" != 1 ]; then
   "$SENTINEL" bench-reporting --database "$DB" --cases 100000 --rounds 30 --raw-rounds 1
   echo
 fi
+AREA=${EXPORT_AREA:-731}
 echo "== through HTTP"
 export SENTINEL_CHECKIN_RETENTION_DAYS=60   # the purge must not delete the oldest simulated day mid-run
 start_servers 18490 18491 "$DB"
@@ -47,7 +49,7 @@ anon() { awk '/RssAnon/ {print $2}' /proc/$PID/status; }
 # export_run csv|xlsx: the export streamed to a file, rows/s and the server's anonymous memory growth meanwhile.
 export_run() {
   local format=$1 out="$DIR/export.$1"
-  echo "== streamed export ($format): check-ins of Biên Hòa on $DAY"
+  echo "== streamed export ($format): check-ins of area $AREA on $DAY"
   rm -f "$DIR/export.done"
   local before peak start end rows
   before=$(anon)
@@ -55,7 +57,7 @@ export_run() {
   ( peak=$before; while kill -0 $PID 2>/dev/null && [ ! -f "$DIR/export.done" ]; do a=$(anon); [ "$a" -gt "$peak" ] && peak=$a; echo $peak > "$DIR/anon.peak"; sleep 0.2; done ) &
   SAMPLER=$!
   start=$(date +%s.%N)
-  curl -fs -H "Authorization: Bearer $AUTH" "http://127.0.0.1:18490/api/v1/reports/checkins.$format?area=731&from=$DAY&to=$DAY" -o "$out"
+  curl -fs -H "Authorization: Bearer $AUTH" "http://127.0.0.1:18490/api/v1/reports/checkins.$format?area=$AREA&from=$DAY&to=$DAY" -o "$out"
   end=$(date +%s.%N)
   touch "$DIR/export.done"; wait $SAMPLER || true
   peak=$(cat "$DIR/anon.peak")
@@ -79,7 +81,7 @@ print(int(s), int(s)+86400)")
   start=$(date +%s.%N)
   n=$(sqlite3 "${DB#sqlite://}" "SELECT k.event_id, k.checked_in_at, k.checked_out_at, v.name, k.commune_code, p.full_name, p.phone
     FROM checkins k JOIN venues v ON v.id = k.venue_id JOIN persons p ON p.id = k.person_id
-    WHERE k.checked_in_at >= $FROM AND k.checked_in_at < $TO AND k.commune_code IN (SELECT descendant FROM area_closure WHERE ancestor = '731')
+    WHERE k.checked_in_at >= $FROM AND k.checked_in_at < $TO AND k.commune_code IN (SELECT descendant FROM area_closure WHERE ancestor = '$AREA')
     ORDER BY k.checked_in_at, k.event_id" | wc -l)
   end=$(date +%s.%N)
   python3 -c "print('sqlite3 shell, same query: rows %d in %.1f s = %.0f rows/s' % ($n, $end-$start, $n/($end-$start)))"
