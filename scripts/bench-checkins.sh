@@ -11,8 +11,7 @@ build_binaries
 DB=${DATABASE:-sqlite://$DIR/bench.sqlite}
 start_servers 18290 18291 "$DB"
 ADMIN=$(demo_token 18290 demo-admin)
-export TOKENS=$(curl -fs -H "Authorization: Bearer $ADMIN" 'http://127.0.0.1:18290/api/v1/venues?status=approved' \
-  | python3 -c 'import json,sys; print(",".join(v["token"] for v in json.load(sys.stdin)["items"]))')
+export TOKENS=$(approved_venue_tokens 18290 "$ADMIN")
 
 measure() { # label url batch connections
   local out rps p99

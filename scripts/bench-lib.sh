@@ -34,3 +34,9 @@ demo_token() {
   curl -fs -X POST -H 'Content-Type: application/json' -d "{\"username\":\"$2\",\"password\":\"sentinel-demo\"}" \
     "http://127.0.0.1:$1/api/v1/auth/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
 }
+
+# approved_venue_tokens PORT BEARER — the demo's approved venues' tokens, comma-separated (for checkins.lua's TOKENS)
+approved_venue_tokens() {
+  curl -fs -H "Authorization: Bearer $2" "http://127.0.0.1:$1/api/v1/venues?status=approved" \
+    | python3 -c 'import json,sys; print(",".join(v["token"] for v in json.load(sys.stdin)["items"]))'
+}

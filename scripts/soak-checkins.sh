@@ -14,8 +14,7 @@ DB=${DATABASE:-sqlite://$DIR/soak.sqlite}
 start_servers 18290 18291 "$DB"
 SERVER=${PIDS[0]}
 ADMIN=$(demo_token 18290 demo-admin)
-export TOKENS=$(curl -fs -H "Authorization: Bearer $ADMIN" 'http://127.0.0.1:18290/api/v1/venues?status=approved' \
-  | python3 -c 'import json,sys; print(",".join(v["token"] for v in json.load(sys.stdin)["items"]))')
+export TOKENS=$(approved_venue_tokens 18290 "$ADMIN")
 
 SAMPLES="$DIR/memory.tsv"
 sample() { awk -v t="$1" '/^VmRSS|^RssAnon|^RssFile/ {v[$1]=$2} END {printf "%s\t%d\t%d\t%d\n", t, v["VmRSS:"]/1024, v["RssAnon:"]/1024, v["RssFile:"]/1024}' "/proc/$SERVER/status"; }
