@@ -102,7 +102,7 @@ struct RegistrationPages {
         return out
     }
 
-    /// "Thứ 5 03/12 08:00" style, in local time: the weekday matters when choosing among three days.
+    /// "T5 03/12 08:00" ("CN" on a Sunday), in local time: the weekday matters when choosing among three days.
     static func label(_ start: Date) -> String {
         let weekday = Calendar(identifier: .gregorian).dateComponents(in: LocalDay.timeZone, from: start).weekday!  // 1 = Sunday
         let clock = LocalDay.clock(start)  // "2021-08-12 15:30"
