@@ -43,7 +43,7 @@ public final class Database: Sendable {
         case .sqliteMemory:
             // One in-memory database lives on one connection: it serves reads and writes alike.
             let connection = try await SQLiteConnection.open(storage: .memory, logger: logger).get()
-            try await configure(connection, wal: false)
+            try await configure(connection, as: .memory)
             let lease = ConnectionLease([connection])
             return Database(url: url, engine: .sqlite(writer: lease, readers: lease), logger: logger)
         case .sqliteFile(let path):
@@ -58,9 +58,9 @@ public final class Database: Sendable {
                 return connection
             }
             do {
-                let writer = try await connect { try await configure($0, wal: true) }
+                let writer = try await connect { try await configure($0, as: .writer) }
                 var readerConnections: [SQLiteConnection] = []
-                for _ in 0..<max(1, readers) { readerConnections.append(try await connect { try await configure($0, wal: false) }) }
+                for _ in 0..<max(1, readers) { readerConnections.append(try await connect { try await configure($0, as: .reader) }) }
                 var checkpointer: WALCheckpointer?
                 if backgroundCheckpoints {
                     let connection = try await connect { _ = try await $0.query("PRAGMA busy_timeout = 5000") }
@@ -94,16 +94,24 @@ public final class Database: Sendable {
         }
     }
 
-    private static func configure(_ connection: SQLiteConnection, wal: Bool) async throws {
+    /// What an SQLite connection is for decides its settings.
+    private enum ConnectionRole { case memory, writer, reader }
+
+    private static func configure(_ connection: SQLiteConnection, as role: ConnectionRole) async throws {
         let sql = connection.sql()
-        if wal { try await sql.raw("PRAGMA journal_mode = WAL").run() }
+        if role == .writer { try await sql.raw("PRAGMA journal_mode = WAL").run() }
         try await sql.raw("PRAGMA busy_timeout = 5000").run()
         try await sql.raw("PRAGMA foreign_keys = ON").run()
         try await sql.raw("PRAGMA synchronous = NORMAL").run()
-        // Reads of large tables (tracing scans thousands of check-ins) go through the OS page cache by memory map
-        // instead of a read() per page — as far as the bundled SQLite allows (SQLITE_MAX_MMAP_SIZE: the first 2 GB
-        // of the file; the pragma asks for more and is capped) — and each connection keeps 64 MiB of pages.
-        try await sql.raw("PRAGMA mmap_size = 17179869184").run()
+        // Readers: reads of large tables (tracing scans thousands of check-ins) go through the OS page cache by
+        // memory map instead of a read() per page — as far as the bundled SQLite allows (SQLITE_MAX_MMAP_SIZE: the
+        // first 2 GB of the file; the pragma asks for more and is capped).
+        // The writer maps nothing: every page it touches would count in the server's RSS for as long as it runs —
+        // inserts into random-order indexes touch the whole file, and a 10-minute check-in soak grew RssFile to
+        // ~1 GB that way (docs/performance.md) — while the pages it changes are copied into its cache anyway.
+        // Each connection keeps 64 MiB of pages.
+        let mapBytes = role == .writer ? 0 : 17_179_869_184
+        try await sql.raw("PRAGMA mmap_size = \(unsafeRaw: String(mapBytes))").run()
         try await sql.raw("PRAGMA cache_size = -65536").run()
     }
 
@@ -115,7 +123,7 @@ public final class Database: Sendable {
         guard case .sqliteFile(let path) = url else { return DedicatedReader(database: self, connection: nil) }
         let connection = try await SQLiteConnection.open(storage: .file(path: URL(fileURLWithPath: path).path), logger: logger).get()
         do {
-            try await Self.configure(connection, wal: false)
+            try await Self.configure(connection, as: .reader)
             try await connection.sql().raw("PRAGMA cache_size = \(unsafeRaw: String(-max(256, cacheKiB)))").run()
         } catch {
             try? await connection.close().get()

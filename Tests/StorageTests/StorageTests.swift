@@ -145,6 +145,18 @@ import TestSupport
     }
 }
 
+/// What keeps a long run of check-ins from growing the server's memory with the file (docs/performance.md, the soak).
+@Suite struct MemoryMapTests {
+    @Test func theWriterMapsNoPagesWhileReadersDo() async throws {
+        try await TestDatabases.with(.sqlite) { db in
+            let written = try await db.write { try await $0.raw("PRAGMA mmap_size").first()!.decode(column: "mmap_size", as: Int.self) }
+            let read = try await db.read { try await $0.raw("PRAGMA mmap_size").first()!.decode(column: "mmap_size", as: Int.self) }
+            #expect(written == 0, "every page the writer touched would stay in the process's RSS")
+            #expect(read > 1 << 30, "tracing's readers read large tables through the memory map (\(read) bytes)")
+        }
+    }
+}
+
 /// On an SQLite file the write-ahead log is copied back by a connection of its own, not inside the writer's commits.
 @Suite struct BackgroundCheckpointTests {
     @Test func theLogIsCheckpointedInTheBackgroundAndTheWriterWaitsLonger() async throws {
