@@ -23,10 +23,10 @@ hello=$(wrk -t2 -c32 -d"${DURATION}s" --latency http://127.0.0.1:18291/healthz)
 verify=$(VERIFY_BODY="$DIR/verify.json" wrk -t2 -c32 -d"${DURATION}s" --latency -s scripts/verify.lua http://127.0.0.1:18290/api/v1/certificates/verify)
 for name in hello verify; do
   out=${!name}
-  printf '%-8s %s req/s  p99 %s  non-2xx %s\n' "$name" "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
-    "$(awk '$1=="99%" {print $2}' <<<"$out")" "$(awk '/Non-2xx/ {print $5}' <<<"$out")"
+  printf '%-8s %s req/s  p99 %s  non-2xx %s\n' "$name" "$(wrk_stat "$out" rps)" \
+    "$(wrk_stat "$out" p99)" "$(wrk_stat "$out" non2xx)"
 done
-python3 - "$(awk '/Requests\/sec/ {print $2}' <<<"$hello")" "$(awk '/Requests\/sec/ {print $2}' <<<"$verify")" <<'PY'
+python3 - "$(wrk_stat "$hello" rps)" "$(wrk_stat "$verify" rps)" <<'PY'
 import sys
 hello, verify = map(float, sys.argv[1:3])
 print(f"verify endpoint / hello-world: {verify / hello:.2f}")

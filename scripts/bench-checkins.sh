@@ -16,9 +16,9 @@ export TOKENS=$(approved_venue_tokens 18290 "$ADMIN")
 measure() { # label url batch connections
   local out rps p99
   out=$(BATCH=$3 AUTH=${AUTH:-} wrk -t2 -c"$4" -d"${DURATION}s" --latency -s scripts/checkins.lua "$2")
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+  rps=$(wrk_stat "$out" rps)
+  p99=$(wrk_stat "$out" p99)
+  non2xx=$(wrk_stat "$out" non2xx)
   printf '| %s | %s | %s | %s | %s |\n' "$1" "$rps" "$(python3 -c "print(round($rps * $3))")" "$p99" "${non2xx:-0}"
 }
 echo "| load | requests/s | events/s | p99 latency | non-2xx |"

@@ -17,9 +17,9 @@ run() { # name url [header]
   local out
   if [ $# -ge 3 ]; then out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "$3" "$2"); else out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$2"); fi
   local rps p99 errors
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  errors=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+  rps=$(wrk_stat "$out" rps)
+  p99=$(wrk_stat "$out" p99)
+  errors=$(wrk_stat "$out" non2xx)
   printf '| %s | %s | %s | %s |\n' "$1" "$rps" "$p99" "${errors:-0}"
   echo "$rps" >"$DIR/$4.rps"
 }

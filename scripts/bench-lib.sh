@@ -40,3 +40,14 @@ approved_venue_tokens() {
   curl -fs -H "Authorization: Bearer $2" "http://127.0.0.1:$1/api/v1/venues?status=approved" \
     | python3 -c 'import json,sys; print(",".join(v["token"] for v in json.load(sys.stdin)["items"]))'
 }
+
+# wrk_stat "WRK --latency OUTPUT" rps|p50|p99|non2xx — one figure of wrk's report (empty when wrk printed none)
+wrk_stat() {
+  case $2 in
+    rps) awk '/Requests\/sec/ {print $2}' <<<"$1" ;;
+    p50) awk '$1=="50%" {print $2}' <<<"$1" ;;
+    p99) awk '$1=="99%" {print $2}' <<<"$1" ;;
+    non2xx) awk '/Non-2xx/ {print $5}' <<<"$1" ;;
+    *) echo "wrk_stat: unknown figure $2" >&2; return 1 ;;
+  esac
+}

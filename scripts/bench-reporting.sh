@@ -41,7 +41,7 @@ for target in ${TARGETS[@]+"${TARGETS[@]}"}; do
   export TARGET=$target
   if [[ $target == /dashboard* ]]; then export COOKIE=$PAGE_COOKIE; else unset COOKIE; fi
   out=$(wrk -t2 -c2 -d"${DURATION}s" --latency -s scripts/get.lua http://127.0.0.1:18490)
-  echo "| GET $target | $(awk '/Requests\/sec/ {print $2}' <<<"$out") req/s | p50 $(awk '$1=="50%" {print $2}' <<<"$out") | $(grep '^p95' <<<"$out") | p99 $(awk '$1=="99%" {print $2}' <<<"$out") | non-2xx $(awk '/Non-2xx/ {print $5}' <<<"$out") |"
+  echo "| GET $target | $(wrk_stat "$out" rps) req/s | p50 $(wrk_stat "$out" p50) | $(grep '^p95' <<<"$out") | p99 $(wrk_stat "$out" p99) | non-2xx $(wrk_stat "$out" non2xx) |"
 done
 echo
 PID=${PIDS[0]}

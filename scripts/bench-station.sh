@@ -17,8 +17,8 @@ export AUTH=$(demo_token 18295 demo-sampler)
 row() { # label url
   local out
   out=$(wrk -t2 -c20 -d"${DURATION}s" --latency -s scripts/station.lua "$2")
-  printf '| %s | %s | %s | %s | %s |\n' "$1" "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(awk '$1=="50%" {print $2}' <<<"$out")" \
-    "$(awk '$1=="99%" {print $2}' <<<"$out")" "$(awk '/Non-2xx/ {print $5}' <<<"$out" | grep . || echo 0)"
+  printf '| %s | %s | %s | %s | %s |\n' "$1" "$(wrk_stat "$out" rps)" "$(wrk_stat "$out" p50)" \
+    "$(wrk_stat "$out" p99)" "$(wrk_stat "$out" non2xx | grep . || echo 0)"
 }
 echo "| load (20 connections) | requests/s | p50 | p99 | non-2xx |"
 echo "|---|---|---|---|---|"

@@ -44,5 +44,5 @@ PY
 )
 export FROM TO
 out=$(wrk -t1 -c1 -d"${DURATION}s" --latency -s scripts/trace.lua http://127.0.0.1:18390)
-echo "| POST /api/v1/cases/{id}/trace, 1 connection | $(awk '/Requests\/sec/ {print $2}' <<<"$out") req/s | p50 $(awk '$1=="50%" {print $2}' <<<"$out") | p99 $(awk '$1=="99%" {print $2}' <<<"$out") | non-2xx $(awk '/Non-2xx/ {print $5}' <<<"$out") |"
+echo "| POST /api/v1/cases/{id}/trace, 1 connection | $(wrk_stat "$out" rps) req/s | p50 $(wrk_stat "$out" p50) | p99 $(wrk_stat "$out" p99) | non-2xx $(wrk_stat "$out" non2xx) |"
 echo "window $FROM → $TO; server RSS after the run: $(ps -o rss= -p "${PIDS[0]}" | awk '{printf "%.0f MB", $1/1024}')"

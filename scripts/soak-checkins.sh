@@ -31,9 +31,10 @@ wait "$WRK" || true
 sleep 2
 sample end >> "$SAMPLES"
 
-rps=$(awk '/Requests\/sec/ {print $2}' "$DIR/wrk.txt")
-p99=$(awk '$1=="99%" {print $2}' "$DIR/wrk.txt")
-non2xx=$(awk '/Non-2xx/ {print $5}' "$DIR/wrk.txt")
+report=$(<"$DIR/wrk.txt")
+rps=$(wrk_stat "$report" rps)
+p99=$(wrk_stat "$report" p99)
+non2xx=$(wrk_stat "$report" non2xx)
 echo "| minute | VmRSS MB (max) | RssAnon MB (max) | RssFile MB (max) |"
 echo "|---|---|---|---|"
 awk -F'\t' '$1 != "end" { m = int($1 / 60); if ($2 > r[m]) r[m] = $2; if ($3 > a[m]) a[m] = $3; if ($4 > f[m]) f[m] = $4; if (m > last) last = m }
